@@ -6,6 +6,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.embedded.process import die_with_parent
 from shared.embedded.network import port_in_use, wait_for_tcp
 
 
@@ -44,6 +45,7 @@ class EmbeddedBroker:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - only calls prctl
         )
         if self.log_path:
             log.close()  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.embedded.process import die_with_parent
 from shared.embedded.network import port_in_use
 
 SYSTEM_USER = "embedded_postgres"
@@ -86,6 +87,7 @@ class EmbeddedPostgres:
             stderr=subprocess.STDOUT,
             user=user,
             start_new_session=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - only calls prctl
         )
         log_file.close()
         self._wait_ready(timeout)

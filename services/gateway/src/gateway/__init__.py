@@ -1,0 +1,1 @@
+"""Gateway: the single entry point for the patients' web client."""

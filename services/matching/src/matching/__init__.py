@@ -1,0 +1,1 @@
+"""Matching: pairs new members with experienced peer mentors by condition and availability."""

@@ -1,0 +1,3 @@
+from matching.entrypoints.cli import main
+
+main()

@@ -1,0 +1,11 @@
+"""`fellowship-matching migrate | serve`."""
+
+from __future__ import annotations
+
+from shared.service import run_cli
+
+from matching.bootstrap import MIGRATIONS, NAME, bootstrap
+
+
+def main() -> None:
+    run_cli(NAME, bootstrap, MIGRATIONS)

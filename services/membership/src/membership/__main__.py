@@ -1,0 +1,3 @@
+from membership.entrypoints.cli import main
+
+main()

@@ -1,0 +1,11 @@
+"""`fellowship-membership migrate | serve | seed-demo`."""
+
+from __future__ import annotations
+
+from shared.service import run_cli
+
+from membership.bootstrap import MIGRATIONS, NAME, bootstrap, seed_demo
+
+
+def main() -> None:
+    run_cli(NAME, bootstrap, MIGRATIONS, extra_commands={"seed-demo": seed_demo})

@@ -1,0 +1,23 @@
+"""Every payload model by (event_type, event_version): how a consumer finds the model for a message."""
+
+from __future__ import annotations
+
+from shared.contracts.envelope import MessageData
+from shared.contracts.matching import MatchProposed, RequestCreated
+from shared.contracts.membership import ContactUpdated, MemberErased, MemberJoined, MemberLeft
+
+_MODELS: tuple[type[MessageData], ...] = (
+    MemberJoined,
+    MemberLeft,
+    MemberErased,
+    ContactUpdated,
+    RequestCreated,
+    MatchProposed,
+)
+
+REGISTRY: dict[tuple[str, int], type[MessageData]] = {(m.event_type, m.event_version): m for m in _MODELS}
+
+
+def model_for(event_type: str, event_version: int) -> type[MessageData] | None:
+    """The payload model, or None for a type this code does not know (readers skip those)."""
+    return REGISTRY.get((event_type, event_version))

@@ -1,0 +1,27 @@
+"""The topic registry: names of the topics services publish to and read from.
+
+Partitions, retention and compaction live in `deploy/kafka/topics.toml`; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Topic(StrEnum):
+    """Topics named `<owner>.<aggregate>.v<major>`; only the owner publishes to its topics."""
+
+    MEMBER = "membership.member.v1"
+    CONTACT = "membership.contact.v1"  # personal data; compacted; read by notifications only
+    CONFERENCE = "events.conference.v1"
+    REGISTRATION = "events.registration.v1"
+    MATCH = "matching.match.v1"
+
+    @property
+    def owner(self) -> str:
+        return self.value.split(".", 1)[0]
+
+
+def dead_letter_topic(topic: str, group: str) -> str:
+    """The dead-letter topic of one consumer group on one topic."""
+    return f"{topic}.{group}.dlq"

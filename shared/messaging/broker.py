@@ -1,0 +1,62 @@
+"""The broker factory and subscriber defaults: safe by construction.
+
+FastStream's and aiokafka's defaults lose messages (auto-commit before handling, `latest` offsets,
+no group); nothing here relies on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
+
+from shared.messaging.dead_letter import DeadLetters, RetryPolicy
+from shared.messaging.middleware import CorrelationMiddleware
+from shared.messaging.settings import KafkaSettings
+from shared.observability import tracing_enabled
+
+
+def make_broker(settings: KafkaSettings, *, service: str) -> KafkaBroker:
+    """A KafkaBroker with acks=all, idempotence where the broker supports it, retries and dead letters."""
+    dead_letters = DeadLetters(
+        RetryPolicy(settings.max_attempts, settings.retry_backoff_ms, settings.retry_backoff_max_ms),
+    )
+    middlewares: list[Any] = [CorrelationMiddleware, KafkaPrometheusMiddleware(registry=REGISTRY)]
+    if tracing_enabled():
+        from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
+        middlewares.insert(0, KafkaTelemetryMiddleware())
+    middlewares.append(dead_letters)  # innermost: retries wrap the handler alone
+    options = settings.producer_options()
+    broker = KafkaBroker(
+        options.pop("bootstrap_servers"),
+        **options,
+        middlewares=middlewares,
+        logger=logging.getLogger(f"{service}.messaging"),
+        log_level=logging.DEBUG,  # per-message access logs only when debugging
+        graceful_timeout=30.0,
+    )
+
+    async def publish_raw(topic: str, key: bytes | None, value: bytes | None, headers: dict[str, str]) -> None:
+        await broker.publish(value, topic=topic, key=key, headers=headers)
+
+    dead_letters.bind(publish_raw)
+    return broker
+
+
+def subscriber(registrar: KafkaBroker | KafkaRouter, topic: str, *, group: str, settings: KafkaSettings) -> Any:
+    """A subscriber decorator with a group, earliest offsets and commits only after the handler succeeded.
+
+    NACK_ON_ERROR: an exception that escapes the retry middleware (the dead-letter topic itself
+    unreachable) seeks back, so the message is read again instead of being skipped.
+    """
+    return registrar.subscriber(
+        topic,
+        group_id=group,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        **settings.consumer_options(),
+    )

@@ -1,0 +1,138 @@
+"""Bounded retries with backoff, then the group's dead-letter topic.
+
+A handler that raises is retried in place (so order within the partition holds) up to
+`max_attempts` times with exponential backoff; then the raw record goes to `<topic>.<group>.dlq`
+with headers naming where it came from and why it failed, and the offset is committed. A message
+that does not decode or validate goes there at once: retrying cannot fix it. So a poison message
+holds its partition for at most the retry budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from aiokafka import ConsumerRecord
+from faststream import BaseMiddleware
+from pydantic import ValidationError
+
+from shared.contracts.topics import dead_letter_topic
+
+if TYPE_CHECKING:
+    from faststream._internal.context.repository import ContextRepo
+    from faststream.message import StreamMessage
+
+log = logging.getLogger(__name__)
+
+# Failures no retry can mend: the bytes are not a message we understand.
+UNREADABLE: tuple[type[BaseException], ...] = (ValidationError, json.JSONDecodeError, UnicodeDecodeError)
+
+DLQ_HEADERS = ("dlq-original-topic", "dlq-original-partition", "dlq-original-offset", "dlq-group",
+               "dlq-error", "dlq-attempts")
+
+PublishRaw = Callable[[str, bytes | None, bytes | None, dict[str, str]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    backoff_ms: int = 200
+    backoff_max_ms: int = 5_000
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based): capped exponential, jittered."""
+        ceiling = min(self.backoff_max_ms, self.backoff_ms * 2 ** (attempt - 1))
+        return ceiling * random.uniform(0.5, 1.0) / 1000  # noqa: S311 - jitter, not security
+
+    def budget(self) -> float:
+        """The longest a message can hold its partition, in seconds (handler time aside)."""
+        return sum(min(self.backoff_max_ms, self.backoff_ms * 2**i) for i in range(self.max_attempts - 1)) / 1000
+
+
+class DeadLetters:
+    """Broker middleware factory. `bind` it to the broker whose producer publishes the dead letters."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+        self._publish: PublishRaw | None = None
+
+    def bind(self, publish: PublishRaw) -> None:
+        self._publish = publish
+
+    def __call__(self, msg: Any, /, *, context: ContextRepo) -> _DeadLetterScope:
+        return _DeadLetterScope(msg, context=context, owner=self)
+
+    async def send(self, record: ConsumerRecord[bytes, bytes], group: str, error: BaseException, attempts: int) -> None:
+        """Publish the raw record to the group's dead-letter topic; raises if the broker refuses it."""
+        if self._publish is None:
+            raise RuntimeError("DeadLetters is not bound to a broker")
+        headers = {name: value.decode(errors="replace") for name, value in (record.headers or ())}
+        headers.update({
+            "dlq-original-topic": record.topic,
+            "dlq-original-partition": str(record.partition),
+            "dlq-original-offset": str(record.offset),
+            "dlq-group": group,
+            "dlq-error": f"{type(error).__name__}: {error}"[:2000],
+            "dlq-attempts": str(attempts),
+        })
+        topic = dead_letter_topic(record.topic, group)
+        await self._publish(topic, record.key, record.value, headers)
+        log.warning(
+            "message dead-lettered",
+            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset,
+                   "dead_letter_topic": topic, "attempts": attempts, "error": type(error).__name__},
+        )
+
+
+class _DeadLetterScope(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, context: ContextRepo, owner: DeadLetters) -> None:
+        super().__init__(msg, context=context)
+        self.owner = owner
+        self.handled = False
+
+    def _group(self) -> str:
+        group: str | None = getattr(self.context.get_local("handler_"), "group_id", None)
+        if not group:
+            raise RuntimeError("every subscriber needs a group_id to have a dead-letter topic")
+        return group
+
+    async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        policy = self.owner.policy
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await call_next(msg)
+            except UNREADABLE as error:
+                await self._dead_letter(msg.raw_message, error, attempt)
+                return None
+            except Exception as error:
+                if attempt >= policy.max_attempts:
+                    await self._dead_letter(msg.raw_message, error, attempt)
+                    return None
+                log.warning("handler failed, retrying", extra={"attempt": attempt, "error": repr(error)})
+                await asyncio.sleep(policy.delay(attempt))
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: BaseException, attempts: int) -> None:
+        await self.owner.send(record, self._group(), error, attempts)
+        self.handled = True
+
+    async def after_processed(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_val: BaseException | None = None,
+        exc_tb: TracebackType | None = None,
+    ) -> bool | None:
+        """Bytes that fail in the parser or decoder never reach consume_scope: dead-letter them here."""
+        if exc_val is None or self.handled or not isinstance(exc_val, UNREADABLE):
+            return False
+        if not isinstance(self.msg, ConsumerRecord):
+            return False
+        await self._dead_letter(self.msg, exc_val, 1)
+        return True

@@ -1,0 +1,84 @@
+"""One mapping from errors to HTTP statuses, with messages that say what to fix.
+
+Errors a user can cause answer 4xx with a clear `detail`; anything else is logged with the
+correlation id and answers 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from shared.messaging import correlation
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Base of errors a caller can cause and fix; subclasses fix the status."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class InvalidInput(DomainError):
+    status_code = 422
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    if extra:
+        body["extra"] = extra
+    if cid := correlation.correlation_id_var.get():
+        body["correlation_id"] = cid
+    return body
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return Response(_body(exc.status_code, exc.detail, exc.extra), status_code=exc.status_code,
+                    media_type=MediaType.JSON, headers=headers)
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    extra = exc.extra if isinstance(exc, ValidationException) else None
+    return Response(_body(exc.status_code, exc.detail, extra), status_code=exc.status_code,
+                    media_type=MediaType.JSON, headers=exc.headers)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+    status = HTTP_500_INTERNAL_SERVER_ERROR
+    return Response(_body(status, "Internal server error; quote the correlation id when reporting it."),
+                    status_code=status, media_type=MediaType.JSON)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

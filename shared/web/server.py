@@ -1,0 +1,75 @@
+"""Running a service: uvicorn for HTTP plus the service's background workers, with an orderly stop.
+
+Signals:
+- SIGTERM / SIGINT: stop HTTP, let the workers finish (the outbox is flushed, consumers commit), exit.
+- SIGUSR1: stop HTTP only; workers keep running until SIGTERM. The local stack uses it to stop every
+  entry point first, then waits for outboxes and consumers to settle before stopping anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Generator
+from typing import Protocol
+
+import uvicorn
+from litestar import Litestar
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+
+class HttpSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HTTP_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class Workers(Protocol):
+    """What runs beside HTTP: consumers, the outbox relay."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve` decides what each signal means."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None:
+    """Start the workers, serve HTTP, and stop in order when signalled."""
+    stop = asyncio.Event()
+    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
+                                    access_log=False, lifespan="on", timeout_graceful_shutdown=10))
+
+    def stop_http() -> None:
+        log.info("stopping HTTP")
+        server.should_exit = True
+
+    def stop_all() -> None:
+        stop_http()
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop_all)
+    loop.add_signal_handler(signal.SIGINT, stop_all)
+    loop.add_signal_handler(signal.SIGUSR1, stop_http)
+
+    await workers.start()
+    try:
+        await server.serve()
+        if not server.started:
+            raise RuntimeError(f"HTTP server could not start on {settings.host}:{settings.port}")
+        await stop.wait()
+    finally:
+        log.info("stopping workers")
+        await workers.stop()
