@@ -1,0 +1,69 @@
+# Fellowship: `make run` starts the platform, `make test` proves it. Needs only Python >= 3.11.
+#
+# Everything installs into the project: uv (pinned) into .tools/, the locked dependencies into .venv/.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run test lint typecheck test-unit test-integration test-reliability test-e2e test-deploy \
+        bench contracts-snapshot clean
+
+help:
+	@echo "make run     start the whole platform on embedded PostgreSQL, Kafka-protocol broker and SMTP sink"
+	@echo "make test    lint, type checks and every test"
+	@echo "make bench   benchmarks (ratios against baselines measured in the same run)"
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) uv.lock pyproject.toml $(wildcard services/*/pyproject.toml)
+	$(UV) sync --frozen --all-packages --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python deploy/local/stack.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check shared services tests bench deploy
+
+typecheck: install
+	$(BIN)/mypy shared services/*/src
+
+test-unit: install
+	$(BIN)/pytest -q tests/unit services/*/tests/unit
+
+test-integration: install
+	$(BIN)/pytest -q tests/integration
+
+test-reliability: install
+	$(BIN)/pytest -q tests/reliability
+
+test-e2e: install
+	$(BIN)/pytest -q tests/e2e
+
+test-deploy: install
+	$(BIN)/pytest -q tests/deploy
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/outbox_relay.py
+	$(BIN)/python bench/consumer_path.py
+
+contracts-snapshot: install
+	$(BIN)/python -m shared.contracts.snapshots --write
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
