@@ -1,0 +1,57 @@
+"""A real consumer built the way services build theirs: broker factory, subscriber defaults, inbox."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+
+from shared.contracts import Envelope
+from shared.contracts.envelope import MessageData
+from shared.contracts.membership import MemberJoined
+from shared.db.inbox import apply_once
+from shared.messaging import KafkaSettings, make_broker, subscriber
+
+# No unique constraint: a second effect of the same message would show as a second row.
+EFFECTS_TABLE = "CREATE TABLE effects (member_id uuid NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+
+Effect = Callable[[asyncpg.Connection, MessageData], Awaitable[None]]
+
+
+async def record_effect(conn: asyncpg.Connection, data: MessageData) -> None:
+    """The effect under test: one row per applied `member.joined` (each test message has its own member)."""
+    assert isinstance(data, MemberJoined)
+    await conn.execute("INSERT INTO effects (member_id) VALUES ($1)", data.member_id)
+
+
+@contextlib.asynccontextmanager
+async def running_consumer(
+    pool: asyncpg.Pool, settings: KafkaSettings, topic: str, group: str, effect: Effect = record_effect
+) -> AsyncIterator[KafkaBroker]:
+    """A started broker whose one subscriber applies `effect` once per event id."""
+    broker = make_broker(settings, service="reliability-test")
+
+    @subscriber(broker, topic, group=group, settings=settings)
+    async def handle(envelope: Envelope) -> None:
+        await apply_once(pool, group, envelope, effect)
+
+    await broker.start()
+    try:
+        yield broker
+    finally:
+        await broker.stop()
+
+
+async def wait_for_rows(pool: asyncpg.Pool, query: str, expected: int, timeout: float = 60.0) -> int:
+    """Poll `query` (a count) until it reaches `expected` or `timeout` passes; returns the last count."""
+    import asyncio
+
+    count = 0
+    for _ in range(int(timeout / 0.1)):
+        count = await pool.fetchval(query)
+        if count >= expected:
+            return count
+        await asyncio.sleep(0.1)
+    return count
