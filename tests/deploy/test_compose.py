@@ -33,15 +33,19 @@ PORTS = {"gateway": 8000, "membership": 8001, "events": 8002, "matching": 8003, 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
     # safe_load resolves the `<<` merge keys the file uses for its shared fragments.
-    return yaml.safe_load(COMPOSE_FILE.read_text())
+    data: dict[str, Any] = yaml.safe_load(COMPOSE_FILE.read_text())
+    return data
 
 
 def environment(service: dict[str, Any]) -> dict[str, str]:
-    """A service's environment as a mapping, whichever of the two Compose forms it uses."""
+    """A service's environment as a mapping, whichever of the two Compose forms it uses.
+
+    A variable listed without a value (taken from the host's environment) maps to "".
+    """
     env = service.get("environment") or {}
     if isinstance(env, list):
         env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
-    return {key: None if value is None else str(value) for key, value in env.items()}
+    return {key: "" if value is None else str(value) for key, value in env.items()}
 
 
 def command(service: dict[str, Any]) -> list[str]:
@@ -92,7 +96,7 @@ def final_stage(path: Path) -> tuple[str, list[tuple[str, str]]]:
     last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
     base = instructions[last_from][1].split()[0]
     base = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: global_args.get(m[1] or m[2], m[0]), base)
-    return base, instructions[last_from + 1:]
+    return base, instructions[last_from + 1 :]
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -124,8 +128,9 @@ def test_dockerfile_builds_from_the_lock_and_serves_with_a_healthcheck(name: str
     assert f"uv sync --frozen --no-dev --package {name}" in text
     base, stage = final_stage(path)
     assert base == "python:3.11-slim"
-    assert not any("uv" in args.split() for keyword, args in stage if keyword == "RUN"), \
+    assert not any("uv" in args.split() for keyword, args in stage if keyword == "RUN"), (
         "the runtime stage must not install anything with uv"
+    )
     exposed = [args for keyword, args in stage if keyword == "EXPOSE"]
     assert exposed == [str(PORTS[name])]
     healthchecks = [args for keyword, args in stage if keyword == "HEALTHCHECK"]
@@ -135,8 +140,11 @@ def test_dockerfile_builds_from_the_lock_and_serves_with_a_healthcheck(name: str
 
 
 def test_dockerignore_keeps_local_state_out_of_the_build_context() -> None:
-    patterns = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")}
+    patterns = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for required in (".git", ".venv", ".data", ".tools", "**/__pycache__"):
         assert required in patterns, f".dockerignore should exclude {required}"
     # The images need these, so nothing may exclude them.
@@ -204,8 +212,9 @@ def test_topics_step_creates_topics_from_the_one_topics_file(compose: dict[str, 
     for volume in topics.get("volumes", []):
         source, target = volume.split(":")[:2]
         mounts[target] = (COMPOSE_FILE.parent / source).resolve()
-    assert mounts.get(file_in_container) == TOPICS_FILE, \
+    assert mounts.get(file_in_container) == TOPICS_FILE, (
         f"{file_in_container} should be deploy/kafka/topics.toml mounted from the work tree"
+    )
     assert tomllib.loads(TOPICS_FILE.read_text())["topics"], "topics.toml lists no topics"
     assert depends_on(topics) == {"kafka": "service_healthy"}
 
@@ -238,8 +247,9 @@ def test_each_service_has_its_own_database_and_role(name: str, compose: dict[str
     assert f"CREATE DATABASE {name} OWNER {name};" in sql
     postgres = compose["services"]["postgres"]
     assert postgres["image"] == "postgres:17"
-    assert any(v.startswith("./deploy/compose/init-databases.sql:/docker-entrypoint-initdb.d/")
-               for v in postgres["volumes"])
+    assert any(
+        v.startswith("./deploy/compose/init-databases.sql:/docker-entrypoint-initdb.d/") for v in postgres["volumes"]
+    )
 
 
 def test_notifications_sends_mail_to_the_sink(compose: dict[str, Any]) -> None:

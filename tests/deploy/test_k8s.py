@@ -57,7 +57,7 @@ def manifests(directory: Path = K8S) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 def objects(kind: str, directory: Path = K8S) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for path, doc in manifests(directory):
+    for _path, doc in manifests(directory):
         if doc["kind"] == kind:
             name = doc["metadata"]["name"]
             assert name not in found, f"two {kind} objects named {name} under {directory}"
@@ -65,8 +65,10 @@ def objects(kind: str, directory: Path = K8S) -> dict[str, dict[str, Any]]:
     return found
 
 
-def env_value(container: dict[str, Any], name: str) -> dict[str, Any] | None:
-    return next((e for e in container.get("env", []) if e["name"] == name), None)
+def env_value(container: dict[str, Any], name: str) -> dict[str, Any]:
+    found = [e for e in container.get("env", []) if e["name"] == name]
+    assert found, f"{container['name']} does not set {name}"
+    return dict(found[0])
 
 
 # ---- generated files ----------------------------------------------------------------------------------
@@ -74,10 +76,15 @@ def env_value(container: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 def test_generated_files_match_topics_toml() -> None:
     generator = load_generator()
-    stale = [path.relative_to(ROOT) for path, content in generator.render().items()
-             if not path.exists() or path.read_text() != content]
-    assert not stale, (f"{', '.join(map(str, stale))} differ from deploy/kafka/topics.toml; "
-                       "run `uv run python deploy/k8s/generate_topics.py` and commit the result")
+    stale = [
+        path.relative_to(ROOT)
+        for path, content in generator.render().items()
+        if not path.exists() or path.read_text() != content
+    ]
+    assert not stale, (
+        f"{', '.join(map(str, stale))} differ from deploy/kafka/topics.toml; "
+        "run `uv run python deploy/k8s/generate_topics.py` and commit the result"
+    )
 
 
 def test_kafka_topics_cover_every_topic_and_dead_letter_topic() -> None:
@@ -93,8 +100,9 @@ def test_kafka_topics_cover_every_topic_and_dead_letter_topic() -> None:
     for name, doc in topics.items():
         assert "retention.ms" in doc["spec"]["config"], f"{name} has no retention"
         if name.endswith(".dlq"):
-            assert doc["spec"]["config"].get("cleanup.policy", "delete") == "delete", \
+            assert doc["spec"]["config"].get("cleanup.policy", "delete") == "delete", (
                 f"{name}: dead letters must expire, never be compacted"
+            )
     kafka_clusters = set(objects("Kafka", COMPONENTS / "strimzi"))
     for name, doc in objects("KafkaTopic").items():
         assert doc["metadata"]["labels"]["strimzi.io/cluster"] in kafka_clusters, name
@@ -150,8 +158,9 @@ def test_kustomization_references_exist_and_cover_the_directory(path: Path) -> N
             referenced.add(target)
     for component in kustomization.get("components", []):
         assert (path.parent / component).resolve().parent == COMPONENTS.resolve()
-    orphans = [p.name for p in path.parent.glob("*.yaml")
-               if p.name != "kustomization.yaml" and p.resolve() not in referenced]
+    orphans = [
+        p.name for p in path.parent.glob("*.yaml") if p.name != "kustomization.yaml" and p.resolve() not in referenced
+    ]
     assert not orphans, f"{path}: {orphans} are in the directory but not in the kustomization"
 
 
@@ -169,10 +178,12 @@ def deployment_containers() -> list[tuple[str, dict[str, Any], dict[str, Any], b
     return found
 
 
-@pytest.mark.parametrize(("label", "pod", "container", "is_init"), deployment_containers(),
-                         ids=[c[0] for c in deployment_containers()])
-def test_deployment_container_is_hardened(label: str, pod: dict[str, Any], container: dict[str, Any],
-                                          is_init: bool) -> None:
+@pytest.mark.parametrize(
+    ("label", "pod", "container", "is_init"), deployment_containers(), ids=[c[0] for c in deployment_containers()]
+)
+def test_deployment_container_is_hardened(
+    label: str, pod: dict[str, Any], container: dict[str, Any], is_init: bool
+) -> None:
     pod_sc = pod.get("securityContext", {})
     sc = container.get("securityContext", {})
 
@@ -253,14 +264,15 @@ def test_service_migrates_its_own_database_first(name: str) -> None:
 
 def test_configuration_points_at_the_strimzi_cluster_with_the_kafka_profile() -> None:
     (kustomization,) = documents(BASE / "kustomization.yaml")
-    generators = {g["name"]: dict(item.split("=", 1) for item in g["literals"])
-                  for g in kustomization["configMapGenerator"]}
+    generators = {
+        g["name"]: dict(item.split("=", 1) for item in g["literals"]) for g in kustomization["configMapGenerator"]
+    }
     config = generators["fellowship-config"]
     assert config["KAFKA_PROFILE"] == "kafka"
     (kafka_name,) = objects("Kafka", COMPONENTS / "strimzi")
     assert config["KAFKA_BOOTSTRAP_SERVERS"] == f"{kafka_name}-kafka-bootstrap:9092"
     assert config["HTTP_HOST"] == "0.0.0.0"
-    for path, doc in manifests(BASE):
+    for _path, doc in manifests(BASE):
         if doc["kind"] == "Deployment":
             pod = doc["spec"]["template"]["spec"]
             for container in pod.get("initContainers", []) + pod["containers"]:
@@ -299,8 +311,10 @@ def test_overlay_is_complete(overlay: str) -> None:
     assert "../../base" in kustomization["resources"]
     tagged = {image["name"] for image in kustomization.get("images", []) if image.get("newTag")}
     assert tagged == {f"fellowship/{name}" for name in SERVICES}, "every image gets an explicit tag"
-    merged = {g["name"]: dict(item.split("=", 1) for item in g["literals"])
-              for g in kustomization.get("configMapGenerator", [])}
+    merged = {
+        g["name"]: dict(item.split("=", 1) for item in g["literals"])
+        for g in kustomization.get("configMapGenerator", [])
+    }
     components = {Path(c).name for c in kustomization.get("components", [])}
     if "keda" in components:
         # KEDA's operator resolves the address from its own namespace.
