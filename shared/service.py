@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,9 @@ async def build_service(
     register_subscribers: RegisterSubscribers | None = None,
 ) -> Service:
     """Wire pool, broker, subscribers, relay and the HTTP app of one service."""
-    pool = await create_pool(settings.database.url, min_size=settings.database.pool_min_size,
-                             max_size=settings.database.pool_max_size)
+    pool = await create_pool(
+        settings.database.url, min_size=settings.database.pool_min_size, max_size=settings.database.pool_max_size
+    )
     broker = make_broker(settings.kafka, service=name)
     if register_subscribers is not None:
         register_subscribers(broker, pool, settings.kafka)
@@ -115,7 +116,7 @@ def run_cli(
     build: Callable[[ServiceSettings], Awaitable[Service]],
     migrations: Path | None,
     *,
-    extra_commands: dict[str, Callable[[ServiceSettings], Awaitable[None]]] | None = None,
+    extra_commands: dict[str, Callable[[ServiceSettings], Coroutine[Any, Any, None]]] | None = None,
     argv: list[str] | None = None,
 ) -> None:
     """`fellowship-<name> migrate | serve | <extra>`."""

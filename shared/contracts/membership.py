@@ -26,7 +26,7 @@ class MemberMessage(MessageData):
 class MemberJoined(MemberMessage):
     event_type: ClassVar[str] = "member.joined"
     event_version: ClassVar[int] = 1
-    roles: list[Role] = Field(default_factory=lambda: ["member"])
+    roles: list[Role] = Field(default_factory=lambda: list[Role](["member"]))
     languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes")
     time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
     conditions: list[Icd10Code] = Field(default_factory=list, description="ICD-10 codes")

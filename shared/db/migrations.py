@@ -17,7 +17,7 @@ def _yoyo_url(url: str) -> str:
     # yoyo picks the driver from the scheme; we use psycopg 3, asyncpg being async-only.
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
-            return "postgresql+psycopg://" + url[len(scheme):]
+            return "postgresql+psycopg://" + url[len(scheme) :]
     return url
 
 

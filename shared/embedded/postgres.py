@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.embedded.process import die_with_parent
 from shared.embedded.network import port_in_use
+from shared.embedded.process import die_with_parent
 
 SYSTEM_USER = "embedded_postgres"
 SUPERUSER = "postgres"
@@ -87,7 +87,7 @@ class EmbeddedPostgres:
             stderr=subprocess.STDOUT,
             user=user,
             start_new_session=True,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - only calls prctl
+            preexec_fn=die_with_parent,
         )
         log_file.close()
         self._wait_ready(timeout)
@@ -103,8 +103,16 @@ class EmbeddedPostgres:
             utils.ensure_prefix_permissions(self.data_dir)
             _chown_tree(self.data_dir, user)
         subprocess.run(
-            [str(_bin_dir() / "initdb"), "-D", str(pgdata), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
-             "--no-instructions"],
+            [
+                str(_bin_dir() / "initdb"),
+                "-D",
+                str(pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-instructions",
+            ],
             check=True,
             capture_output=True,
             user=user,

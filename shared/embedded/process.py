@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -14,10 +15,8 @@ _PR_SET_PDEATHSIG = 1
 
 def die_with_parent() -> None:
     """Linux: the child gets SIGTERM if its parent dies, even by SIGKILL."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 def spawn(
@@ -37,7 +36,7 @@ def spawn(
             stderr=subprocess.STDOUT,
             cwd=cwd,
             start_new_session=True,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - only calls prctl
+            preexec_fn=die_with_parent,
         )
     finally:
         if log_path:

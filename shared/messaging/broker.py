@@ -7,6 +7,7 @@ no group); nothing here relies on them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
@@ -48,15 +49,21 @@ def make_broker(settings: KafkaSettings, *, service: str) -> KafkaBroker:
     return broker
 
 
-def subscriber(registrar: KafkaBroker | KafkaRouter, topic: str, *, group: str, settings: KafkaSettings) -> Any:
+Handler = Callable[..., Awaitable[None]]
+
+
+def subscriber(
+    registrar: KafkaBroker | KafkaRouter, topic: str, *, group: str, settings: KafkaSettings
+) -> Callable[[Handler], object]:
     """A subscriber decorator with a group, earliest offsets and commits only after the handler succeeded.
 
     NACK_ON_ERROR: an exception that escapes the retry middleware (the dead-letter topic itself
     unreachable) seeks back, so the message is read again instead of being skipped.
     """
-    return registrar.subscriber(
+    decorator: Callable[[Handler], object] = registrar.subscriber(
         topic,
         group_id=group,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         **settings.consumer_options(),
     )
+    return decorator

@@ -33,8 +33,14 @@ log = logging.getLogger(__name__)
 # Failures no retry can mend: the bytes are not a message we understand.
 UNREADABLE: tuple[type[BaseException], ...] = (ValidationError, json.JSONDecodeError, UnicodeDecodeError)
 
-DLQ_HEADERS = ("dlq-original-topic", "dlq-original-partition", "dlq-original-offset", "dlq-group",
-               "dlq-error", "dlq-attempts")
+DLQ_HEADERS = (
+    "dlq-original-topic",
+    "dlq-original-partition",
+    "dlq-original-offset",
+    "dlq-group",
+    "dlq-error",
+    "dlq-attempts",
+)
 
 PublishRaw = Callable[[str, bytes | None, bytes | None, dict[str, str]], Awaitable[None]]
 
@@ -48,11 +54,11 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based): capped exponential, jittered."""
         ceiling = min(self.backoff_max_ms, self.backoff_ms * 2 ** (attempt - 1))
-        return ceiling * random.uniform(0.5, 1.0) / 1000  # noqa: S311 - jitter, not security
+        return float(ceiling * random.uniform(0.5, 1.0) / 1000)
 
     def budget(self) -> float:
         """The longest a message can hold its partition, in seconds (handler time aside)."""
-        return sum(min(self.backoff_max_ms, self.backoff_ms * 2**i) for i in range(self.max_attempts - 1)) / 1000
+        return float(sum(min(self.backoff_max_ms, self.backoff_ms * 2**i) for i in range(self.max_attempts - 1)) / 1000)
 
 
 class DeadLetters:
@@ -73,20 +79,28 @@ class DeadLetters:
         if self._publish is None:
             raise RuntimeError("DeadLetters is not bound to a broker")
         headers = {name: value.decode(errors="replace") for name, value in (record.headers or ())}
-        headers.update({
-            "dlq-original-topic": record.topic,
-            "dlq-original-partition": str(record.partition),
-            "dlq-original-offset": str(record.offset),
-            "dlq-group": group,
-            "dlq-error": f"{type(error).__name__}: {error}"[:2000],
-            "dlq-attempts": str(attempts),
-        })
+        headers.update(
+            {
+                "dlq-original-topic": record.topic,
+                "dlq-original-partition": str(record.partition),
+                "dlq-original-offset": str(record.offset),
+                "dlq-group": group,
+                "dlq-error": f"{type(error).__name__}: {error}"[:2000],
+                "dlq-attempts": str(attempts),
+            }
+        )
         topic = dead_letter_topic(record.topic, group)
         await self._publish(topic, record.key, record.value, headers)
         log.warning(
             "message dead-lettered",
-            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset,
-                   "dead_letter_topic": topic, "attempts": attempts, "error": type(error).__name__},
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "dead_letter_topic": topic,
+                "attempts": attempts,
+                "error": type(error).__name__,
+            },
         )
 
 

@@ -13,10 +13,16 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 
-async def high_watermarks(bootstrap_servers: str, topics: Iterable[str], timeout: float = 10.0) -> dict[TopicPartition, int]:
+async def high_watermarks(
+    bootstrap_servers: str, topics: Iterable[str], timeout: float = 10.0
+) -> dict[TopicPartition, int]:
     """The high watermark of every partition of `topics`, learned by fetching from each."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
-                                auto_offset_reset="earliest", fetch_max_wait_ms=20)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=20,
+    )
     await consumer.start()
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]

@@ -53,29 +53,38 @@ def load_plan(path: Path = DEFAULT_FILE, *, prefix: str = "") -> TopicPlan:
         configs = {"retention.ms": str(spec.get("retention_ms", defaults.get("retention_ms", 604800000)))}
         if "cleanup_policy" in spec:
             configs["cleanup.policy"] = spec["cleanup_policy"]
-        topics.append(TopicSpec(
-            name=prefix + name,
-            partitions=int(spec.get("partitions", defaults.get("partitions", 6))),
-            replication_factor=int(spec.get("replication_factor", defaults.get("replication_factor", 1))),
-            configs=configs,
-            owner=spec.get("owner"),
-        ))
+        topics.append(
+            TopicSpec(
+                name=prefix + name,
+                partitions=int(spec.get("partitions", defaults.get("partitions", 6))),
+                replication_factor=int(spec.get("replication_factor", defaults.get("replication_factor", 1))),
+                configs=configs,
+                owner=spec.get("owner"),
+            )
+        )
     groups = {group: tuple(prefix + t for t in spec["topics"]) for group, spec in raw.get("groups", {}).items()}
     dlq_retention = str(defaults.get("dlq_retention_ms", 2419200000))
     for group, names in groups.items():
         for name in names:
             source = next(t for t in topics if t.name == name)
-            topics.append(TopicSpec(
-                name=dead_letter_topic(name, group),
-                partitions=source.partitions,
-                replication_factor=source.replication_factor,
-                configs={"retention.ms": dlq_retention},
-            ))
+            topics.append(
+                TopicSpec(
+                    name=dead_letter_topic(name, group),
+                    partitions=source.partitions,
+                    replication_factor=source.replication_factor,
+                    configs={"retention.ms": dlq_retention},
+                )
+            )
     return TopicPlan(tuple(topics), groups)
 
 
-async def create_topics(bootstrap_servers: str, topics: list[TopicSpec], *, replication_factor: int | None = None,
-                        request_timeout_ms: int = 30_000) -> list[str]:
+async def create_topics(
+    bootstrap_servers: str,
+    topics: list[TopicSpec],
+    *,
+    replication_factor: int | None = None,
+    request_timeout_ms: int = 30_000,
+) -> list[str]:
     """Create the topics that do not exist yet; returns the names it created. Safe to run again."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=request_timeout_ms)
     await admin.start()
@@ -84,8 +93,9 @@ async def create_topics(bootstrap_servers: str, topics: list[TopicSpec], *, repl
         missing = [t for t in topics if t.name not in existing]
         created: list[str] = []
         for spec in missing:
-            new = NewTopic(spec.name, spec.partitions, replication_factor or spec.replication_factor,
-                           topic_configs=spec.configs)
+            new = NewTopic(
+                spec.name, spec.partitions, replication_factor or spec.replication_factor, topic_configs=spec.configs
+            )
             try:
                 await admin.create_topics([new])
                 created.append(spec.name)
@@ -102,12 +112,17 @@ def main(argv: list[str] | None = None) -> None:
     create = sub.add_parser("create", help="create every topic in the file that does not exist yet")
     create.add_argument("--file", type=Path, default=DEFAULT_FILE)
     create.add_argument("--bootstrap-servers", required=True)
-    create.add_argument("--replication-factor", type=int, default=None,
-                        help="override the file's factor (1 for a single-broker cluster)")
+    create.add_argument(
+        "--replication-factor",
+        type=int,
+        default=None,
+        help="override the file's factor (1 for a single-broker cluster)",
+    )
     args = parser.parse_args(argv)
     plan = load_plan(args.file)
-    created = asyncio.run(create_topics(args.bootstrap_servers, list(plan.topics),
-                                        replication_factor=args.replication_factor))
+    created = asyncio.run(
+        create_topics(args.bootstrap_servers, list(plan.topics), replication_factor=args.replication_factor)
+    )
     print(f"{len(created)} topics created, {len(plan.topics) - len(created)} already present")
 
 

@@ -36,8 +36,13 @@ def kafka() -> Iterator[KafkaServer]:
 @pytest.fixture
 def kafka_settings(kafka: KafkaServer) -> KafkaSettings:
     """Fast retries so failure tests finish quickly; everything else as in production for this broker."""
-    return KafkaSettings(bootstrap_servers=kafka.bootstrap_servers, profile=kafka.profile,  # type: ignore[arg-type]
-                         max_attempts=3, retry_backoff_ms=50, retry_backoff_max_ms=200)
+    return KafkaSettings(
+        bootstrap_servers=kafka.bootstrap_servers,
+        profile=kafka.profile,  # type: ignore[arg-type]
+        max_attempts=3,
+        retry_backoff_ms=50,
+        retry_backoff_max_ms=200,
+    )
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ async def make_topics(bootstrap: str, *names: str, partitions: int = 4) -> None:
 
 async def read_topic(bootstrap: str, topic: str, *, until: Callable[[Records], bool], timeout: float = 60.0) -> Records:
     """Every record of `topic` from the start, read until `until(records)` holds or `timeout` passes."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest",
-                                fetch_max_wait_ms=50)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=50
+    )
     await consumer.start()
     records: Records = []
     try:

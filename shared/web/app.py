@@ -54,8 +54,9 @@ def create_app(
     version: str = "0.1.0",
 ) -> Litestar:
     """A Litestar app with health, readiness, metrics, error mapping and correlation ids."""
-    prometheus = PrometheusConfig(app_name=service, prefix="http", group_path=True,
-                                  exclude=["/health", "/ready", "/metrics"])
+    prometheus = PrometheusConfig(
+        app_name=service, prefix="http", group_path=True, exclude=["/health", "/ready", "/metrics"]
+    )
     middleware: list[Any] = [CorrelationIdMiddleware(), prometheus.middleware]
     plugins: list[Any] = []
     if tracing_enabled():

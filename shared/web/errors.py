@@ -12,6 +12,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from shared.messaging import correlation
 
@@ -60,24 +61,35 @@ def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-    return Response(_body(exc.status_code, exc.detail, exc.extra), status_code=exc.status_code,
-                    media_type=MediaType.JSON, headers=headers)
+    return Response(
+        _body(exc.status_code, exc.detail, exc.extra),
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     extra = exc.extra if isinstance(exc, ValidationException) else None
-    return Response(_body(exc.status_code, exc.detail, extra), status_code=exc.status_code,
-                    media_type=MediaType.JSON, headers=exc.headers)
+    return Response(
+        _body(exc.status_code, exc.detail, extra),
+        status_code=exc.status_code,
+        media_type=MediaType.JSON,
+        headers=exc.headers,
+    )
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
     status = HTTP_500_INTERNAL_SERVER_ERROR
-    return Response(_body(status, "Internal server error; quote the correlation id when reporting it."),
-                    status_code=status, media_type=MediaType.JSON)
+    return Response(
+        _body(status, "Internal server error; quote the correlation id when reporting it."),
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,

@@ -48,8 +48,17 @@ class _Server(uvicorn.Server):
 async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None:
     """Start the workers, serve HTTP, and stop in order when signalled."""
     stop = asyncio.Event()
-    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
-                                    access_log=False, lifespan="on", timeout_graceful_shutdown=10))
+    server = _Server(
+        uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=10,
+        )
+    )
 
     def stop_http() -> None:
         log.info("stopping HTTP")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.service import Service, ServiceSettings, build_service
-
 from events.entrypoints.consumers import register
+from shared.service import Service, ServiceSettings, build_service
 
 NAME = "events"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

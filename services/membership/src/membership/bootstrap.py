@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from membership.service_layer.demo import load_demo_data
 from shared.db.pool import create_pool
 from shared.service import Service, ServiceSettings, build_service
-
-from membership.service_layer.demo import load_demo_data
 
 NAME = "membership"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

@@ -11,7 +11,9 @@ async def upsert_member(conn: asyncpg.Connection, member_id: UUID, association_i
     await conn.execute(
         "INSERT INTO members (member_id, association_id, active) VALUES ($1, $2, $3)"
         " ON CONFLICT (member_id) DO UPDATE SET active = EXCLUDED.active, updated_at = now()",
-        member_id, association_id, active,
+        member_id,
+        association_id,
+        active,
     )
 
 

@@ -16,8 +16,13 @@ async def upsert_profile(conn: asyncpg.Connection, joined: MemberJoined) -> None
         " ON CONFLICT (member_id) DO UPDATE SET roles = EXCLUDED.roles, languages = EXCLUDED.languages,"
         " time_zone = EXCLUDED.time_zone, conditions = EXCLUDED.conditions, is_caregiver = EXCLUDED.is_caregiver,"
         " active = true, updated_at = now()",
-        joined.member_id, joined.association_id, list(joined.roles), joined.languages, joined.time_zone,
-        joined.conditions, joined.is_caregiver,
+        joined.member_id,
+        joined.association_id,
+        list(joined.roles),
+        joined.languages,
+        joined.time_zone,
+        joined.conditions,
+        joined.is_caregiver,
     )
 
 

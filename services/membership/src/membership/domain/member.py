@@ -26,12 +26,21 @@ class JoinMember:
     def joined(self) -> MemberJoined:
         """The pseudonymous fact for other services: ids, codes, languages, no names."""
         return MemberJoined(
-            member_id=self.member_id, association_id=self.association_id, roles=self.roles,  # type: ignore[arg-type]
-            languages=self.languages, time_zone=self.time_zone, conditions=self.conditions,
+            member_id=self.member_id,
+            association_id=self.association_id,
+            roles=self.roles,  # type: ignore[arg-type]
+            languages=self.languages,
+            time_zone=self.time_zone,
+            conditions=self.conditions,
             is_caregiver=self.is_caregiver,
         )
 
     def contact(self) -> ContactUpdated:
         """The personal details, for notifications only."""
-        return ContactUpdated(member_id=self.member_id, association_id=self.association_id,
-                              display_name=self.display_name, email=self.email, locale=self.locale)
+        return ContactUpdated(
+            member_id=self.member_id,
+            association_id=self.association_id,
+            display_name=self.display_name,
+            email=self.email,
+            locale=self.locale,
+        )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from shared.service import run_cli
-
 from membership.bootstrap import MIGRATIONS, NAME, bootstrap, seed_demo
+from shared.service import run_cli
 
 
 def main() -> None:

@@ -15,7 +15,17 @@ RARE_DISEASE = uuid5(_NS, "association:rare-disease")
 
 # (name, e-mail, association, locale, time zone, languages, ICD-10 codes, roles, caregiver)
 _PEOPLE = [
-    ("Amina Diallo", "amina@example.org", CHRONIC_PAIN, "fr", "Europe/Paris", ["fr", "en"], ["M79.7"], ["mentor"], False),
+    (
+        "Amina Diallo",
+        "amina@example.org",
+        CHRONIC_PAIN,
+        "fr",
+        "Europe/Paris",
+        ["fr", "en"],
+        ["M79.7"],
+        ["mentor"],
+        False,
+    ),
     ("Lucas Martin", "lucas@example.org", CHRONIC_PAIN, "fr", "Europe/Paris", ["fr"], ["M79.7"], ["member"], False),
     ("Grace Okafor", "grace@example.org", CHRONIC_PAIN, "en", "Europe/London", ["en"], ["G43.1"], ["mentor"], False),
     ("Tom Becker", "tom@example.org", CHRONIC_PAIN, "en", "America/New_York", ["en"], ["G43.0"], ["member"], False),
@@ -26,8 +36,18 @@ _PEOPLE = [
 
 def demo_members() -> list[JoinMember]:
     return [
-        JoinMember(member_id=uuid5(_NS, email), association_id=assoc, display_name=name, email=email,
-                   locale=locale, time_zone=tz, languages=langs, conditions=codes, roles=roles, is_caregiver=carer)
+        JoinMember(
+            member_id=uuid5(_NS, email),
+            association_id=assoc,
+            display_name=name,
+            email=email,
+            locale=locale,
+            time_zone=tz,
+            languages=langs,
+            conditions=codes,
+            roles=roles,
+            is_caregiver=carer,
+        )
         for name, email, assoc, locale, tz, langs, codes, roles, carer in _PEOPLE
     ]
 

@@ -14,7 +14,11 @@ async def upsert_contact(conn: asyncpg.Connection, contact: ContactUpdated) -> N
         "INSERT INTO directory (member_id, association_id, display_name, email, locale) VALUES ($1, $2, $3, $4, $5)"
         " ON CONFLICT (member_id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,"
         " locale = EXCLUDED.locale, updated_at = now()",
-        contact.member_id, contact.association_id, contact.display_name, contact.email, contact.locale,
+        contact.member_id,
+        contact.association_id,
+        contact.display_name,
+        contact.email,
+        contact.locale,
     )
 
 
@@ -22,7 +26,9 @@ async def upsert_membership(conn: asyncpg.Connection, joined: MemberJoined) -> N
     await conn.execute(
         "INSERT INTO directory (member_id, association_id, time_zone) VALUES ($1, $2, $3)"
         " ON CONFLICT (member_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, active = true, updated_at = now()",
-        joined.member_id, joined.association_id, joined.time_zone,
+        joined.member_id,
+        joined.association_id,
+        joined.time_zone,
     )
 
 

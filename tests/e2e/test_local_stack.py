@@ -1,0 +1,123 @@
+"""`make run` as a newcomer uses it: every process comes up ready, demo members flow through the
+broker into the other services, Ctrl-C stops everything, and a second run keeps the data."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from shared.embedded import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ["gateway", "membership", "events", "matching", "notifications"]
+
+
+def start_stack(data_dir: Path, ports: dict[str, int]) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "FELLOWSHIP_DATA_DIR": str(data_dir),
+        "POSTGRES_PORT": str(ports["postgres"]),
+        "BROKER_PORT": str(ports["broker"]),
+        "FELLOWSHIP_SMTP_PORT": str(ports["smtp"]),
+        **{f"{name.upper()}_PORT": str(ports[name]) for name in SERVICES},
+    }
+    for variable in ("KAFKA_BOOTSTRAP_SERVERS", "FELLOWSHIP_POSTGRES_URL", "SMTP_HOST", "KAFKA_PROFILE"):
+        env.pop(variable, None)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy" / "local" / "stack.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_line(process: subprocess.Popen[str], text: str, timeout: float) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip())
+        if text in line:
+            return lines
+    raise AssertionError(f"{text!r} not seen; output was:\n" + "\n".join(lines))
+
+
+def stop_stack(process: subprocess.Popen[str]) -> list[str]:
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=120)
+    return out.splitlines()
+
+
+@pytest.fixture
+def ports() -> dict[str, int]:
+    return {name: free_port() for name in [*SERVICES, "postgres", "broker", "smtp"]}
+
+
+def psql_count(ports: dict[str, int], database: str, query: str) -> int:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> int:
+        conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{ports['postgres']}/{database}")
+        try:
+            return int(await conn.fetchval(query))
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dict[str, int]) -> None:
+    stack = start_stack(tmp_path, ports)
+    try:
+        output = wait_for_line(stack, "press Ctrl-C to stop", timeout=180)
+        assert any("demo data: 6 members joined" in line for line in output)
+        for name in SERVICES:
+            response = httpx.get(f"http://127.0.0.1:{ports[name]}/ready", timeout=5)
+            assert response.status_code == 200, (name, response.text)
+        assert f"http://127.0.0.1:{ports['gateway']}/" in "\n".join(output)
+        children = psutil.Process(stack.pid).children(recursive=True)
+        infrastructure = [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if str(tmp_path) in " ".join(p.info["cmdline"] or [])
+            or f"127.0.0.1:{ports['broker']}" in " ".join(p.info["cmdline"] or [])
+        ]
+        # the demo members reached matching, events and notifications through the broker
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") < 6:
+            time.sleep(0.2)
+        assert psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") == 6
+        assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == 6
+        assert psql_count(ports, "events", "SELECT count(*) FROM members") == 6
+    finally:
+        lines = stop_stack(stack)
+    assert stack.returncode == 0, lines
+    assert "[fellowship] outboxes published and consumers caught up" in lines
+    assert "[fellowship] stopped" in lines
+    leftovers = [p for p in [*children, *infrastructure] if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not leftovers, f"processes left behind: {[p.pid for p in leftovers]}"
+
+    # a second run keeps the PostgreSQL data: the demo members are already there
+    again = start_stack(tmp_path, ports)
+    try:
+        output = wait_for_line(again, "press Ctrl-C to stop", timeout=180)
+        assert any("demo data: 0 members joined" in line for line in output)
+        assert psql_count(ports, "membership", "SELECT count(*) FROM members") == 6
+    finally:
+        stop_stack(again)
+    assert again.returncode == 0
