@@ -105,8 +105,18 @@ class Stack:
             self.bootstrap = self.broker.bootstrap_servers
         if "SMTP_HOST" not in os.environ:
             say(f"starting SMTP sink on 127.0.0.1:{self.smtp_port}, keeping mail in {self.data / 'mail'}")
-            self.smtp = spawn([sys.executable, "-m", "shared.embedded.smtp_sink", "--port", str(self.smtp_port),
-                               "--dir", str(self.data / "mail")], log_path=self.logs / "smtp.log")
+            self.smtp = spawn(
+                [
+                    sys.executable,
+                    "-m",
+                    "shared.embedded.smtp_sink",
+                    "--port",
+                    str(self.smtp_port),
+                    "--dir",
+                    str(self.data / "mail"),
+                ],
+                log_path=self.logs / "smtp.log",
+            )
 
     async def _provision(self) -> None:
         for spec in SERVICES:
@@ -146,8 +156,11 @@ class Stack:
             say(result.stdout.strip())
 
     def _start_service(self, spec: ServiceSpec) -> None:
-        self.processes[spec.name] = spawn([str(BIN / f"fellowship-{spec.name}"), "serve"],
-                                          env=self._service_env(spec), log_path=self.logs / f"{spec.name}.log")
+        self.processes[spec.name] = spawn(
+            [str(BIN / f"fellowship-{spec.name}"), "serve"],
+            env=self._service_env(spec),
+            log_path=self.logs / f"{spec.name}.log",
+        )
 
     async def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -11,6 +11,11 @@ ASSOCIATION = uuid4()
 
 
 def member_joined(member_id: object = None) -> Envelope:
-    data = MemberJoined(member_id=member_id or uuid4(), association_id=ASSOCIATION, languages=["en"],  # type: ignore[arg-type]
-                        time_zone="Europe/Paris", conditions=["G43.1"])
+    data = MemberJoined(
+        member_id=member_id or uuid4(),
+        association_id=ASSOCIATION,
+        languages=["en"],  # type: ignore[arg-type]
+        time_zone="Europe/Paris",
+        conditions=["G43.1"],
+    )
     return new_envelope(data, source="reliability-test")

@@ -78,7 +78,8 @@ async def test_changes_committed_during_an_outage_are_published_after_it(
     assert waiting_during_outage > 0, "nothing waited in the outbox: the outage did not reach the relay"
     assert drained, "the outbox did not empty after the broker came back"
     wanted = set(committed)
-    records = await read_topic(bootstrap, topic,
-                               until=lambda rs: wanted <= {UUID(json.loads(r.value)["event_id"]) for r in rs})
+    records = await read_topic(
+        bootstrap, topic, until=lambda rs: wanted <= {UUID(json.loads(r.value)["event_id"]) for r in rs}
+    )
     published = {UUID(json.loads(r.value)["event_id"]) for r in records}
     assert wanted <= published, f"{len(wanted - published)} of {len(wanted)} committed changes were lost"

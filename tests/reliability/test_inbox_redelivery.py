@@ -35,16 +35,24 @@ async def test_redelivered_messages_have_one_effect(
     try:
         half = len(deliveries) // 2
         for envelope in deliveries[:half]:
-            await producer.send(topic, envelope.model_dump_json().encode(), key=envelope.subject.encode(),
-                                headers=[(k, v.encode()) for k, v in envelope.headers().items()])
+            await producer.send(
+                topic,
+                envelope.model_dump_json().encode(),
+                key=envelope.subject.encode(),
+                headers=[(k, v.encode()) for k, v in envelope.headers().items()],
+            )
         await producer.flush()
         # A first consumer handles some, then leaves; a second one takes over (redelivering what
         # the first had not committed) while the rest arrives.
         async with running_consumer(pool, kafka_settings, topic, group):
             await wait_for_rows(pool, "SELECT count(*) FROM effects", MESSAGES // 4)
         for envelope in deliveries[half:]:
-            await producer.send(topic, envelope.model_dump_json().encode(), key=envelope.subject.encode(),
-                                headers=[(k, v.encode()) for k, v in envelope.headers().items()])
+            await producer.send(
+                topic,
+                envelope.model_dump_json().encode(),
+                key=envelope.subject.encode(),
+                headers=[(k, v.encode()) for k, v in envelope.headers().items()],
+            )
         await producer.flush()
     finally:
         await producer.stop()

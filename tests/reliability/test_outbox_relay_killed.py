@@ -54,8 +54,11 @@ async def write_changes(pool: asyncpg.Pool, topic: str) -> tuple[dict[UUID, list
 
 
 def start_relay(database_url: str, kafka: KafkaServer, log: Path) -> subprocess.Popen[bytes]:
-    env = {"DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-           "KAFKA_PROFILE": kafka.profile}
+    env = {
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "KAFKA_PROFILE": kafka.profile,
+    }
     return spawn([str(RELAY)], env=env, log_path=log)
 
 
@@ -99,8 +102,9 @@ async def test_relay_killed_at_random_points_loses_nothing(
         final.wait(30)
 
     wanted = {event_id for ids in committed.values() for event_id in ids}
-    records = await read_topic(kafka.bootstrap_servers, topic,
-                               until=lambda rs: wanted <= {UUID(json.loads(r.value)["event_id"]) for r in rs})
+    records = await read_topic(
+        kafka.bootstrap_servers, topic, until=lambda rs: wanted <= {UUID(json.loads(r.value)["event_id"]) for r in rs}
+    )
     published = [(UUID(r.key.decode()), UUID(json.loads(r.value)["event_id"])) for r in records]
     seen = {event_id for _, event_id in published}
 
