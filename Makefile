@@ -44,7 +44,7 @@ test-unit: install
 	$(BIN)/pytest -q tests/unit services/*/tests/unit
 
 test-integration: install
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q tests/integration services/*/tests/integration
 
 test-reliability: install
 	$(BIN)/pytest -q tests/reliability

@@ -6,7 +6,7 @@ and inbox tables; each test that asks for `names` gets topic names and group ids
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
@@ -82,3 +82,21 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(database_url, max_size=10)
     yield pool
     await pool.close()
+
+
+ServiceDatabase = Callable[[Path], Awaitable[str]]
+
+
+@pytest.fixture
+async def service_database(postgres_admin_url: str, names: Names) -> AsyncIterator[ServiceDatabase]:
+    """`await service_database(migrations_dir)`: a fresh database with the shared and the service's tables."""
+    created: list[str] = []
+
+    async def make(migrations: Path) -> str:
+        name = f"s{len(created)}_{names.token}"
+        created.append(name)
+        return await migrated_database(postgres_admin_url, name, migrations)
+
+    yield make
+    for name in created:
+        await drop_database(postgres_admin_url, name)
