@@ -130,7 +130,7 @@ class OutboxRelay:
                 return
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as error:
                 log.warning("outbox relay interrupted; retrying", extra={"error": repr(error), "delay": backoff})
-                await self._sleep(backoff)
+                await self._pause(backoff)
                 backoff = min(backoff * 2, self.config.backoff_max)
 
     # -- internals ---------------------------------------------------------------------------
@@ -162,7 +162,7 @@ class OutboxRelay:
                     backoff = 0.1
                 except (TimeoutError, KafkaError) as error:
                     log.warning("broker unavailable; outbox rows wait", extra={"error": repr(error)})
-                    await self._sleep(backoff)
+                    await self._pause(backoff)
                     backoff = min(backoff * 2, self.config.backoff_max)
                     continue
                 await self._purge_if_due()
@@ -206,6 +206,11 @@ class OutboxRelay:
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
+
+    async def _pause(self, seconds: float) -> None:
+        """Back off for `seconds`: new rows do not cut it short, only a stop does."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _sleep(self, seconds: float) -> bool:
         """Sleep until woken, stopped or `seconds` pass; True when stopping."""

@@ -19,8 +19,9 @@ TOPICS_FILE = Path(__file__).resolve().parents[2] / "deploy" / "kafka" / "topics
 
 
 def joined() -> MemberJoined:
-    return MemberJoined(member_id=uuid4(), association_id=uuid4(), languages=["fr"], time_zone="Europe/Paris",
-                        conditions=["G43.1"])
+    return MemberJoined(
+        member_id=uuid4(), association_id=uuid4(), languages=["fr"], time_zone="Europe/Paris", conditions=["G43.1"]
+    )
 
 
 def test_envelope_carries_subject_tenant_and_ids() -> None:
