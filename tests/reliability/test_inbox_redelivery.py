@@ -7,6 +7,7 @@ import random
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from shared.contracts import Envelope
 from shared.messaging import KafkaSettings
 from shared.messaging.lag import group_lag
 from shared.testing.plugin import Names
@@ -16,6 +17,17 @@ from .conftest import member_joined
 from .consumers import EFFECTS_TABLE, running_consumer, wait_for_rows
 
 MESSAGES = 300
+
+
+async def send_all(producer: AIOKafkaProducer, topic: str, envelopes: list[Envelope]) -> None:
+    for envelope in envelopes:
+        await producer.send(
+            topic,
+            envelope.model_dump_json().encode(),
+            key=envelope.subject.encode(),
+            headers=[(k, v.encode()) for k, v in envelope.headers().items()],
+        )
+    await producer.flush()
 
 
 async def test_redelivered_messages_have_one_effect(
@@ -34,26 +46,12 @@ async def test_redelivered_messages_have_one_effect(
     await producer.start()
     try:
         half = len(deliveries) // 2
-        for envelope in deliveries[:half]:
-            await producer.send(
-                topic,
-                envelope.model_dump_json().encode(),
-                key=envelope.subject.encode(),
-                headers=[(k, v.encode()) for k, v in envelope.headers().items()],
-            )
-        await producer.flush()
+        await send_all(producer, topic, deliveries[:half])
         # A first consumer handles some, then leaves; a second one takes over (redelivering what
         # the first had not committed) while the rest arrives.
         async with running_consumer(pool, kafka_settings, topic, group):
             await wait_for_rows(pool, "SELECT count(*) FROM effects", MESSAGES // 4)
-        for envelope in deliveries[half:]:
-            await producer.send(
-                topic,
-                envelope.model_dump_json().encode(),
-                key=envelope.subject.encode(),
-                headers=[(k, v.encode()) for k, v in envelope.headers().items()],
-            )
-        await producer.flush()
+        await send_all(producer, topic, deliveries[half:])
     finally:
         await producer.stop()
 
