@@ -95,8 +95,13 @@ class Timing:
         join = self.first_message.wall - self.started.wall
         whole = self.finished.wall - self.started.wall
         note = f"join+first fetch {join:.2f} s; from start {whole:.2f} s = {messages / whole:,.0f} msgs/s"
-        return Throughput(label, messages, self.finished.wall - self.first_message.wall,
-                          self.finished.cpu - self.first_message.cpu, note)
+        return Throughput(
+            label,
+            messages,
+            self.finished.wall - self.first_message.wall,
+            self.finished.cpu - self.first_message.cpu,
+            note,
+        )
 
 
 Consume = Callable[[KafkaSettings, str, str, str, int], Awaitable[Timing]]
@@ -232,8 +237,13 @@ ORDER = ("ours", "raw", "raw", "ours")  # ABBA: a drift over the run weighs on b
 
 
 def total(label: str, runs: list[Throughput]) -> Throughput:
-    return Throughput(label, sum(r.messages for r in runs), sum(r.seconds for r in runs),
-                      sum(r.cpu_seconds for r in runs), "all runs of this side")
+    return Throughput(
+        label,
+        sum(r.messages for r in runs),
+        sum(r.seconds for r in runs),
+        sum(r.cpu_seconds for r in runs),
+        "all runs of this side",
+    )
 
 
 async def run(infrastructure: Infrastructure) -> None:

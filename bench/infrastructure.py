@@ -136,8 +136,9 @@ async def produce_in_batches(producer: AIOKafkaProducer, topic: str, records: Se
     await asyncio.gather(*(send_partition(p, rs) for p, rs in by_partition.items()))
 
 
-async def wait_until(condition: Callable[[], Awaitable[bool]], *, what: str, interval: float = 0.01,
-                     timeout: float = DEADLINE_SECONDS) -> float:
+async def wait_until(
+    condition: Callable[[], Awaitable[bool]], *, what: str, interval: float = 0.01, timeout: float = DEADLINE_SECONDS
+) -> float:
     """Poll `condition` every `interval` seconds until it holds; returns time.perf_counter() at that moment."""
     deadline = time.monotonic() + timeout
     while not await condition():
@@ -170,8 +171,10 @@ def print_table(title: str, rows: Sequence[Throughput]) -> None:
     header = f"{'path':<46} {'messages':>8} {'seconds':>8} {'msgs/s':>8} {'client CPU ms/msg':>17}  note"
     print(f"\n{title}\n{header}\n{'-' * len(header)}")
     for row in rows:
-        print(f"{row.label:<46} {row.messages:>8} {row.seconds:>8.3f} {row.per_second:>8,.0f}"
-              f" {row.cpu_ms_per_message:>17.3f}  {row.note}")
+        print(
+            f"{row.label:<46} {row.messages:>8} {row.seconds:>8.3f} {row.per_second:>8,.0f}"
+            f" {row.cpu_ms_per_message:>17.3f}  {row.note}"
+        )
     print()
 
 

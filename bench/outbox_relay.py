@@ -66,8 +66,7 @@ RAW_TOPIC = "bench.raw.v1"
 # The statement and values of shared.db.outbox.enqueue_envelope, sent with executemany so that
 # staging 50,000 rows takes seconds less; the warm-up rows go through enqueue_envelope itself.
 _OUTBOX_INSERT = (
-    "INSERT INTO outbox (event_id, topic, message_key, event_type, envelope, headers)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    "INSERT INTO outbox (event_id, topic, message_key, event_type, envelope, headers) VALUES ($1, $2, $3, $4, $5, $6)"
 )
 
 
@@ -75,7 +74,7 @@ async def stage_with_enqueue(pool: asyncpg.Pool, topic: str, envelopes: list[Env
     async with pool.acquire() as conn:
         for start in range(0, len(envelopes), STAGING_TRANSACTION_ROWS):
             async with conn.transaction():
-                for envelope in envelopes[start:start + STAGING_TRANSACTION_ROWS]:
+                for envelope in envelopes[start : start + STAGING_TRANSACTION_ROWS]:
                     await enqueue_envelope(conn, topic, envelope)
 
 
@@ -83,10 +82,13 @@ async def stage_quickly(pool: asyncpg.Pool, topic: str, envelopes: list[Envelope
     async with pool.acquire() as conn:
         for start in range(0, len(envelopes), STAGING_TRANSACTION_ROWS):
             async with conn.transaction():
-                await conn.executemany(_OUTBOX_INSERT, [
-                    (e.event_id, topic, e.subject, e.event_type, e.model_dump(mode="json"), e.headers())
-                    for e in envelopes[start:start + STAGING_TRANSACTION_ROWS]
-                ])
+                await conn.executemany(
+                    _OUTBOX_INSERT,
+                    [
+                        (e.event_id, topic, e.subject, e.event_type, e.model_dump(mode="json"), e.headers())
+                        for e in envelopes[start : start + STAGING_TRANSACTION_ROWS]
+                    ],
+                )
         # A settled table (statistics, visibility map) as autovacuum would leave it, so that it does
         # not start in the middle of the measurement.
         await conn.execute("VACUUM ANALYZE outbox")
@@ -176,8 +178,10 @@ async def run(infrastructure: Infrastructure) -> None:
         f" {PARTITIONS} partitions, acks=all, embedded broker",
         [
             relay,
-            *(replace(run, label=f"{run.label} #{i}", note="median: counted" if run is raw else "")
-              for i, run in enumerate(raw_runs, 1)),
+            *(
+                replace(run, label=f"{run.label} #{i}", note="median: counted" if run is raw else "")
+                for i, run in enumerate(raw_runs, 1)
+            ),
         ],
     )
     print(f"relay batch size: {batch_size} rows per claim/publish/mark transaction")
