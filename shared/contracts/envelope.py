@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -60,9 +60,6 @@ class Envelope(BaseModel):
     def payload(self, model: type[MessageData]) -> MessageData:
         """The typed payload; raises pydantic.ValidationError when it does not match the model."""
         return model.model_validate(self.data)
-
-    def with_data(self, data: MessageData) -> Self:
-        return self.model_copy(update={"data": data.model_dump(mode="json")})
 
 
 def new_envelope(

@@ -33,15 +33,6 @@ log = logging.getLogger(__name__)
 # Failures no retry can mend: the bytes are not a message we understand.
 UNREADABLE: tuple[type[BaseException], ...] = (ValidationError, json.JSONDecodeError, UnicodeDecodeError)
 
-DLQ_HEADERS = (
-    "dlq-original-topic",
-    "dlq-original-partition",
-    "dlq-original-offset",
-    "dlq-group",
-    "dlq-error",
-    "dlq-attempts",
-)
-
 PublishRaw = Callable[[str, bytes | None, bytes | None, dict[str, str]], Awaitable[None]]
 
 
