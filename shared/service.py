@@ -9,14 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from litestar.di import Provide
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.db.migrations import apply_migrations
@@ -76,6 +77,7 @@ class Service:
     broker: KafkaBroker
 
 
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 RegisterSubscribers = Callable[[KafkaBroker, asyncpg.Pool, KafkaSettings], None]
 
 
@@ -85,6 +87,7 @@ async def build_service(
     *,
     route_handlers: Sequence[Any] = (),
     register_subscribers: RegisterSubscribers | None = None,
+    dependencies: Mapping[str, Provide] | None = None,
 ) -> Service:
     """Wire pool, broker, subscribers, relay and the HTTP app of one service."""
     pool = await create_pool(
@@ -107,25 +110,27 @@ async def build_service(
         route_handlers=route_handlers,
         readiness_checks={"database": database_ready, "broker": broker_ready},
         state={"pool": pool, "broker": broker},
+        dependencies=dependencies,
     )
     return Service(app=app, workers=MessagingWorkers(broker, relay, pool), pool=pool, broker=broker)
 
 
 def run_cli(
     name: str,
-    build: Callable[[ServiceSettings], Awaitable[Service]],
+    build: Callable[[SettingsT], Awaitable[Service]],
     migrations: Path | None,
     *,
-    extra_commands: dict[str, Callable[[ServiceSettings], Coroutine[Any, Any, None]]] | None = None,
+    settings_type: Callable[[], SettingsT],
+    extra_commands: dict[str, Callable[[SettingsT], Coroutine[Any, Any, None]]] | None = None,
     argv: list[str] | None = None,
 ) -> None:
-    """`fellowship-<name> migrate | serve | <extra>`."""
+    """`fellowship-<name> migrate | serve | <extra>`; settings are read once, as `settings_type()`."""
     extra = extra_commands or {}
     parser = argparse.ArgumentParser(prog=f"fellowship-{name}")
     commands = ["serve", *([] if migrations is None else ["migrate"]), *extra]
     parser.add_argument("command", choices=commands)
     args = parser.parse_args(argv)
-    settings = ServiceSettings()
+    settings = settings_type()
     configure_logging(name, settings.log.level)
     configure_tracing(name)
     if args.command == "migrate":
@@ -138,6 +143,6 @@ def run_cli(
         asyncio.run(extra[args.command](settings))
 
 
-async def _serve(build: Callable[[ServiceSettings], Awaitable[Service]], settings: ServiceSettings) -> None:
+async def _serve(build: Callable[[SettingsT], Awaitable[Service]], settings: SettingsT) -> None:
     service = await build(settings)
     await serve(service.app, settings.http, service.workers)

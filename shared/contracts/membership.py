@@ -1,23 +1,60 @@
-"""Payloads owned by membership: `membership.member.v1` (pseudonymous) and `membership.contact.v1` (personal)."""
+"""Payloads owned by membership: `membership.member.v1` (pseudonymous) and `membership.contact.v1` (personal).
+
+Two kinds of facts travel on `membership.member.v1`, both keyed by the member id:
+
+- *membership facts* belong to one association (the envelope's tenant): joined, left, erased, and the
+  mentor lifecycle (approved, paused, resumed, capacity changed);
+- *person facts* are federation-wide (no tenant): profile, conditions, availability and consent changes.
+  Membership publishes them only for people other services already know (joined somewhere).
+
+`member.joined` carries a full snapshot of the person, so a consumer that starts from it needs nothing
+else. Health conditions travel as ICD-10 codes only; names and e-mail travel only on the contact topic.
+"""
 
 from __future__ import annotations
 
+from datetime import time
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import MessageData
 from shared.contracts.topics import Topic
 
 Icd10Code = str  # e.g. "G43.1"; coded values only, never free text
 Role = Literal["member", "mentor", "hcp", "admin"]
+Gender = Literal["female", "male", "non_binary", "other"]
+ConsentKind = Literal["health_data", "peer_matching", "federation_matching", "email"]
+Modality = Literal["video", "phone", "chat"]
+
+
+class AvailabilityWindow(BaseModel):
+    """A weekly window in the member's own time zone: weekday 0 = Monday; `end` is exclusive, 00:00 = midnight."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    weekday: int = Field(ge=0, le=6)
+    start: time
+    end: time
 
 
 class MemberMessage(MessageData):
+    """A fact about one person's membership of one association."""
+
     topic: ClassVar[Topic] = Topic.MEMBER
     member_id: UUID
     association_id: UUID
+
+    def subject(self) -> str:
+        return str(self.member_id)
+
+
+class PersonMessage(MessageData):
+    """A federation-wide fact about a person (no tenant)."""
+
+    topic: ClassVar[Topic] = Topic.MEMBER
+    member_id: UUID
 
     def subject(self) -> str:
         return str(self.member_id)
@@ -31,6 +68,14 @@ class MemberJoined(MemberMessage):
     time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
     conditions: list[Icd10Code] = Field(default_factory=list, description="ICD-10 codes")
     is_caregiver: bool = False
+    diagnosed_in: dict[Icd10Code, int] = Field(default_factory=dict, description="year of diagnosis per code")
+    birth_year: int | None = None
+    gender: Gender | None = None
+    availability: list[AvailabilityWindow] = Field(default_factory=list)
+    consents: list[ConsentKind] = Field(default_factory=list, description="consents granted at joining")
+    federation_matching_allowed: bool = Field(
+        default=False, description="whether the association lets its members be matched across the federation"
+    )
 
 
 class MemberLeft(MemberMessage):
@@ -39,18 +84,86 @@ class MemberLeft(MemberMessage):
 
 
 class MemberErased(MemberMessage):
+    """The person is gone for good: forget everything about them. Sent once per association they were in."""
+
     event_type: ClassVar[str] = "member.erased"
     event_version: ClassVar[int] = 1
 
 
+class RolesChanged(MemberMessage):
+    event_type: ClassVar[str] = "member.roles_changed"
+    event_version: ClassVar[int] = 1
+    roles: list[Role]
+
+
+class ProfileUpdated(PersonMessage):
+    event_type: ClassVar[str] = "member.profile_updated"
+    event_version: ClassVar[int] = 1
+    languages: list[str] = Field(description="ISO 639-1 codes")
+    time_zone: str
+    is_caregiver: bool
+    birth_year: int | None = None
+    gender: Gender | None = None
+
+
+class ConditionsChanged(PersonMessage):
+    event_type: ClassVar[str] = "member.conditions_changed"
+    event_version: ClassVar[int] = 1
+    conditions: list[Icd10Code]
+    diagnosed_in: dict[Icd10Code, int] = Field(default_factory=dict, description="year of diagnosis per code")
+
+
+class AvailabilityChanged(PersonMessage):
+    event_type: ClassVar[str] = "member.availability_changed"
+    event_version: ClassVar[int] = 1
+    time_zone: str
+    availability: list[AvailabilityWindow]
+
+
+class ConsentChanged(PersonMessage):
+    event_type: ClassVar[str] = "member.consent_changed"
+    event_version: ClassVar[int] = 1
+    kind: ConsentKind
+    granted: bool
+    version: str
+
+
+class MentorApproved(MemberMessage):
+    event_type: ClassVar[str] = "mentor.approved"
+    event_version: ClassVar[int] = 1
+    conditions: list[Icd10Code] = Field(description="conditions this mentor mentors for")
+    diagnosed_in: dict[Icd10Code, int] = Field(default_factory=dict, description="year of diagnosis per code")
+    capacity: int = Field(ge=1, le=5)
+    modalities: list[Modality]
+
+
+class MentorPaused(MemberMessage):
+    event_type: ClassVar[str] = "mentor.paused"
+    event_version: ClassVar[int] = 1
+
+
+class MentorResumed(MemberMessage):
+    event_type: ClassVar[str] = "mentor.resumed"
+    event_version: ClassVar[int] = 1
+
+
+class MentorCapacityChanged(MemberMessage):
+    event_type: ClassVar[str] = "mentor.capacity_changed"
+    event_version: ClassVar[int] = 1
+    capacity: int = Field(ge=1, le=5)
+
+
 class ContactUpdated(MessageData):
-    """Personal data: travels only on the compacted contact topic, read by notifications only."""
+    """Personal data: travels only on the compacted contact topic, read by notifications only.
+
+    An erased member's key gets a tombstone (a record with no value).
+    """
 
     topic: ClassVar[Topic] = Topic.CONTACT
     event_type: ClassVar[str] = "contact.updated"
     event_version: ClassVar[int] = 1
     member_id: UUID
-    association_id: UUID
+    association_id: UUID = Field(description="the association the person first joined")
     display_name: str
     email: str
     locale: str = "en"

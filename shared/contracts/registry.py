@@ -4,12 +4,35 @@ from __future__ import annotations
 
 from shared.contracts.envelope import MessageData
 from shared.contracts.matching import MatchProposed, RequestCreated
-from shared.contracts.membership import ContactUpdated, MemberErased, MemberJoined, MemberLeft
+from shared.contracts.membership import (
+    AvailabilityChanged,
+    ConditionsChanged,
+    ConsentChanged,
+    ContactUpdated,
+    MemberErased,
+    MemberJoined,
+    MemberLeft,
+    MentorApproved,
+    MentorCapacityChanged,
+    MentorPaused,
+    MentorResumed,
+    ProfileUpdated,
+    RolesChanged,
+)
 
 _MODELS: tuple[type[MessageData], ...] = (
     MemberJoined,
     MemberLeft,
     MemberErased,
+    RolesChanged,
+    ProfileUpdated,
+    ConditionsChanged,
+    AvailabilityChanged,
+    ConsentChanged,
+    MentorApproved,
+    MentorPaused,
+    MentorResumed,
+    MentorCapacityChanged,
     ContactUpdated,
     RequestCreated,
     MatchProposed,

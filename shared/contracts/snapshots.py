@@ -48,8 +48,10 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
     problems += [f"field {name!r} became required" for name in sorted(new_required - old_required)]
     problems += [f"field {name!r} is no longer required" for name in sorted(old_required - new_required)]
-    if old.get("$defs") != new.get("$defs"):
-        problems.append("nested definitions ($defs) changed")
+    new_defs: dict[str, Any] = new.get("$defs", {})
+    for name, definition in old.get("$defs", {}).items():
+        if new_defs.get(name) != definition:
+            problems.append(f"nested definition {name!r} changed or was removed")
     return problems
 
 

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "outbox"
 _LOCK_KEY = 0x6F7574626F78  # "outbox": one relay leader per database
+TOMBSTONE = "tombstone"
 
 
 async def enqueue(conn: asyncpg.Connection, data: MessageData, *, source: str) -> Envelope:
@@ -62,6 +64,22 @@ async def enqueue_envelope(conn: asyncpg.Connection, topic: str, envelope: Envel
         envelope.event_type,
         envelope.model_dump(mode="json"),
         headers,
+    )
+
+
+async def enqueue_tombstone(conn: asyncpg.Connection, topic: str, key: str) -> None:
+    """Stage a tombstone for `key` on a compacted topic: the broker drops the key's earlier records."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("enqueue must run inside the transaction that makes the change")
+    event_id = uuid4()
+    await conn.execute(
+        "INSERT INTO outbox (event_id, topic, message_key, event_type, envelope, headers)"
+        " VALUES ($1, $2, $3, $4, NULL, $5)",
+        event_id,
+        topic,
+        key,
+        TOMBSTONE,
+        {"event_id": str(event_id), "event_type": TOMBSTONE},
     )
 
 
@@ -184,7 +202,7 @@ class OutboxRelay:
             deliveries = [
                 await producer.send(
                     row["topic"],
-                    value=row["body"].encode(),
+                    value=None if row["body"] is None else row["body"].encode(),
                     key=row["message_key"].encode(),
                     headers=[(k, str(v).encode()) for k, v in row["headers"].items()],
                 )

@@ -9,8 +9,10 @@ from uuid import uuid4
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -20,6 +22,8 @@ from shared.web.errors import EXCEPTION_HANDLERS
 from shared.web.health import HealthController, ReadinessCheck
 
 CORRELATION_HEADER = "x-correlation-id"
+MAX_BODY_BYTES = 1024 * 1024  # routes that take files raise their own limit
+BEARER = "bearer"  # the OpenAPI security scheme of routes that need an access token
 
 
 class CorrelationIdMiddleware(ASGIMiddleware):
@@ -51,6 +55,7 @@ def create_app(
     route_handlers: Sequence[Any] = (),
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
     state: Mapping[str, Any] | None = None,
+    dependencies: Mapping[str, Provide] | None = None,
     version: str = "0.1.0",
 ) -> Litestar:
     """A Litestar app with health, readiness, metrics, error mapping and correlation ids."""
@@ -69,6 +74,14 @@ def create_app(
         plugins=plugins,
         exception_handlers=EXCEPTION_HANDLERS,
         state=State({"readiness_checks": dict(readiness_checks or {}), **(state or {})}),
-        openapi_config=OpenAPIConfig(title=f"Fellowship {service}", version=version),
+        dependencies=dict(dependencies or {}),
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title=f"Fellowship {service}",
+            version=version,
+            components=Components(
+                security_schemes={BEARER: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+        ),
     )
     return Litestar.from_config(config)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from litestar import Request
@@ -38,12 +38,31 @@ class Principal:
         return role in self.roles.get(association_id, [])
 
 
+class SigningKeys(Protocol):
+    """Where verification keys come from: a remote JWKS (`jwt.PyJWKClient`) or the issuer's own `LocalKeys`."""
+
+    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK: ...
+
+
+class LocalKeys:
+    """The issuer's own key set, for the service that signs tokens (no HTTP round trip to itself)."""
+
+    def __init__(self, jwks: dict[str, Any]) -> None:
+        self._keys = {key.key_id: key for key in jwt.PyJWKSet.from_dict(jwks).keys}
+
+    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
+        kid = jwt.get_unverified_header(token).get("kid")
+        if kid not in self._keys:
+            raise jwt.InvalidTokenError(f"no signing key with id {kid!r}")
+        return self._keys[kid]
+
+
 class JwtValidator:
     """Validates bearer tokens; keys come from the JWKS and are cached by PyJWT's client."""
 
-    def __init__(self, settings: JwtSettings, *, jwks_client: jwt.PyJWKClient | None = None) -> None:
+    def __init__(self, settings: JwtSettings, *, jwks_client: SigningKeys | None = None) -> None:
         self.settings = settings
-        self._jwks = jwks_client or jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
+        self._jwks: SigningKeys = jwks_client or jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
 
     def validate(self, token: str) -> Principal:
         try:
@@ -78,3 +97,9 @@ class JwtValidator:
             raise Unauthorized("send an access token as 'Authorization: Bearer <token>'")
         # Key fetches are blocking HTTP calls; keep them off the event loop.
         return await asyncio.to_thread(self.validate, token.strip())
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """Litestar dependency: the authenticated caller, validated by the app's `jwt_validator` (401 otherwise)."""
+    validator: JwtValidator = request.app.state.jwt_validator
+    return await validator.principal_from(request)

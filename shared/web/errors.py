@@ -24,10 +24,13 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, extra: dict[str, Any] | list[Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        self.headers = headers or {}
 
 
 class InvalidInput(DomainError):
@@ -50,6 +53,10 @@ class Unauthorized(DomainError):
     status_code = 401
 
 
+class TooManyRequests(DomainError):
+    status_code = 429
+
+
 def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"status_code": status, "detail": detail}
     if extra:
@@ -60,7 +67,7 @@ def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
 
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers = {"WWW-Authenticate": "Bearer", **exc.headers} if isinstance(exc, Unauthorized) else exc.headers
     return Response(
         _body(exc.status_code, exc.detail, exc.extra),
         status_code=exc.status_code,

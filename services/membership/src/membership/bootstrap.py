@@ -1,19 +1,53 @@
-"""The composition root of membership."""
+"""The composition root of membership: settings, pool, signing key, HTTP routes, relay."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
+
+from membership.adapters import signing_keys
+from membership.adapters.tokens import AccessTokenIssuer
+from membership.entrypoints.http import ROUTES
+from membership.entrypoints.http.dependencies import DEPENDENCIES
+from membership.service_layer.auth import AuthConfig
 from membership.service_layer.demo import load_demo_data
+from membership.settings import LoginThrottleSettings, TokenSettings
 from shared.db.pool import create_pool
 from shared.service import Service, ServiceSettings, build_service
+from shared.web.auth import JwtSettings, JwtValidator, LocalKeys
 
 NAME = "membership"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-async def bootstrap(settings: ServiceSettings) -> Service:
-    return await build_service(NAME, settings)
+@dataclass
+class MembershipSettings(ServiceSettings):
+    jwt: JwtSettings = field(default_factory=JwtSettings)
+    tokens: TokenSettings = field(default_factory=TokenSettings)
+    login_throttle: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
+
+
+async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthConfig:
+    """The token issuer with its key (from the file given, else the database's own)."""
+    path = settings.tokens.signing_key_path
+    key = signing_keys.load_from_file(path) if path else await signing_keys.load_or_create(pool)
+    return AuthConfig(
+        issuer=AccessTokenIssuer(key, settings.jwt, settings.tokens.access_ttl_seconds),
+        refresh_ttl=timedelta(days=settings.tokens.refresh_ttl_days),
+        throttle=settings.login_throttle,
+    )
+
+
+async def bootstrap(settings: MembershipSettings) -> Service:
+    service = await build_service(NAME, settings, route_handlers=ROUTES, dependencies=DEPENDENCIES)
+    config = await auth_config(service.pool, settings)
+    # Membership checks the tokens it signs with its own key set: no HTTP call to itself.
+    validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.issuer.key.jwks()))
+    service.app.state.update({"auth": config, "jwt_validator": validator})
+    return service
 
 
 async def seed_demo(settings: ServiceSettings) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from notifications.bootstrap import MIGRATIONS, NAME, bootstrap
-from shared.service import run_cli
+from shared.service import ServiceSettings, run_cli
 
 
 def main() -> None:
-    run_cli(NAME, bootstrap, MIGRATIONS)
+    run_cli(NAME, bootstrap, MIGRATIONS, settings_type=ServiceSettings)

@@ -1,0 +1,92 @@
+"""SQL for memberships: who belongs to which association, with which roles and status."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from membership.domain.memberships import Membership
+
+_COLUMNS = "member_id, association_id, roles, status, requested_at, joined_at, left_at, renewed_on, expires_on"
+
+
+def _membership(row: asyncpg.Record) -> Membership:
+    return Membership(
+        member_id=row["member_id"],
+        association_id=row["association_id"],
+        roles=list(row["roles"]),
+        stored_status=row["status"],
+        requested_at=row["requested_at"],
+        joined_at=row["joined_at"],
+        left_at=row["left_at"],
+        renewed_on=row["renewed_on"],
+        expires_on=row["expires_on"],
+    )
+
+
+async def memberships_of(conn: asyncpg.Connection, member_id: UUID) -> list[Membership]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM memberships WHERE member_id = $1 ORDER BY requested_at", member_id)
+    return [_membership(row) for row in rows]
+
+
+async def get_membership(conn: asyncpg.Connection, member_id: UUID, association_id: UUID) -> Membership | None:
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM memberships WHERE member_id = $1 AND association_id = $2", member_id, association_id
+    )
+    return None if row is None else _membership(row)
+
+
+async def is_announced(conn: asyncpg.Connection, member_id: UUID) -> bool:
+    """Whether other services know this person: a membership of theirs became active at least once."""
+    known: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM memberships WHERE member_id = $1 AND joined_at IS NOT NULL)", member_id
+    )
+    return known
+
+
+async def request_membership(
+    conn: asyncpg.Connection, member_id: UUID, association_id: UUID, *, active: bool, roles: list[str]
+) -> Membership:
+    """A new (or renewed, after leaving) membership, active at once or pending approval."""
+    row = await conn.fetchrow(
+        "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
+        " VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'active' THEN now() END)"
+        " ON CONFLICT (member_id, association_id) DO UPDATE SET status = EXCLUDED.status, roles = EXCLUDED.roles,"
+        " requested_at = now(), left_at = NULL, joined_at = COALESCE(memberships.joined_at, EXCLUDED.joined_at)"
+        f" RETURNING {_COLUMNS}",
+        member_id,
+        association_id,
+        roles,
+        "active" if active else "pending",
+    )
+    assert row is not None
+    return _membership(row)
+
+
+async def activate(conn: asyncpg.Connection, member_id: UUID, association_id: UUID) -> Membership:
+    row = await conn.fetchrow(
+        "UPDATE memberships SET status = 'active', joined_at = COALESCE(joined_at, now())"
+        f" WHERE member_id = $1 AND association_id = $2 RETURNING {_COLUMNS}",
+        member_id,
+        association_id,
+    )
+    assert row is not None
+    return _membership(row)
+
+
+async def leave(conn: asyncpg.Connection, member_id: UUID, association_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE memberships SET status = 'left', left_at = now() WHERE member_id = $1 AND association_id = $2",
+        member_id,
+        association_id,
+    )
+
+
+async def set_roles(conn: asyncpg.Connection, member_id: UUID, association_id: UUID, roles: list[str]) -> None:
+    await conn.execute(
+        "UPDATE memberships SET roles = $3 WHERE member_id = $1 AND association_id = $2",
+        member_id,
+        association_id,
+        roles,
+    )

@@ -1,0 +1,102 @@
+"""Use cases: register, log in, refresh, log out; and who the caller of a request is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from membership.adapters import accounts, login_throttle, memberships, passwords, tokens
+from membership.adapters.tokens import AccessTokenIssuer, TokenPair
+from membership.domain.access import Actor
+from membership.domain.accounts import Registration
+from membership.settings import LoginThrottleSettings
+from shared.web.errors import TooManyRequests, Unauthorized
+
+BAD_CREDENTIALS = "the e-mail address or the password is not right"
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    issuer: AccessTokenIssuer
+    refresh_ttl: timedelta
+    throttle: LoginThrottleSettings
+
+
+async def register(pool: asyncpg.Pool, registration: Registration) -> UUID:
+    """Create an account; Conflict when the e-mail address is taken. Nothing is published until they join."""
+    password_hash = await passwords.hash_password(registration.password.get_secret_value())
+    member_id = uuid4()
+    async with pool.acquire() as conn:
+        await accounts.insert_account(conn, member_id, registration.email, registration.profile(), password_hash)
+    return member_id
+
+
+async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: str, address: str) -> TokenPair:
+    """Tokens for the right password; 401 otherwise; 429 after too many recent failures for the account or address."""
+    keys = [f"account:{email.strip().lower()}", f"address:{address}"]
+    window = timedelta(seconds=config.throttle.window_seconds)
+    async with pool.acquire() as conn:
+        await _check_throttle(conn, keys, config.throttle, window)
+        found = await accounts.password_hash_for(conn, email.strip())
+    member_id, password_hash = found if found is not None else (None, None)
+    if member_id is None or not await passwords.verify_password(password_hash, password):
+        async with pool.acquire() as conn:
+            await login_throttle.record_failure(conn, keys, window)
+        raise Unauthorized(BAD_CREDENTIALS)
+    async with pool.acquire() as conn, conn.transaction():
+        await login_throttle.clear(conn, keys[0])
+        if password_hash is not None and passwords.needs_rehash(password_hash):
+            await accounts.set_password_hash(conn, member_id, await passwords.hash_password(password))
+        return await _issue(conn, config, member_id)
+
+
+async def _check_throttle(
+    conn: asyncpg.Connection, keys: list[str], limits: LoginThrottleSettings, window: timedelta
+) -> None:
+    for key, limit in zip(keys, (limits.per_account, limits.per_address), strict=True):
+        if await login_throttle.failures_since(conn, key, window) >= limit:
+            raise TooManyRequests(
+                "too many failed logins; wait a few minutes before trying again",
+                headers={"Retry-After": str(limits.window_seconds)},
+            )
+
+
+async def refresh(pool: asyncpg.Pool, config: AuthConfig, refresh_token: str) -> TokenPair:
+    """Rotate a refresh token into a new pair. Replaying a used token revokes all of that member's tokens."""
+    async with pool.acquire() as conn, conn.transaction():
+        member_id = await tokens.revoke_refresh_token(conn, refresh_token)
+        if member_id is None:
+            if (replayed_by := await tokens.was_revoked(conn, refresh_token)) is not None:
+                await tokens.revoke_all(conn, replayed_by)
+        elif await accounts.get_account(conn, member_id) is not None:
+            return await _issue(conn, config, member_id)
+    raise Unauthorized("the refresh token is not valid any more; log in again")
+
+
+async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
+    """Revoke the refresh token (unknown or already revoked tokens are fine: the outcome is the same)."""
+    async with pool.acquire() as conn:
+        await tokens.revoke_refresh_token(conn, refresh_token)
+
+
+async def _issue(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:
+    actor = await load_actor(conn, member_id)
+    access = config.issuer.issue(member_id, actor.token_roles(), actor.federation_roles)
+    refresh_token = await tokens.store_refresh_token(conn, member_id, config.refresh_ttl)
+    return TokenPair(access_token=access, expires_in=config.issuer.ttl_seconds, refresh_token=refresh_token)
+
+
+async def load_actor(conn: asyncpg.Connection, member_id: UUID) -> Actor:
+    """The caller with their current roles; 401 when the account no longer exists (erased)."""
+    account = await accounts.get_account(conn, member_id)
+    if account is None:
+        raise Unauthorized("this account no longer exists")
+    held = await memberships.memberships_of(conn, member_id)
+    return Actor(
+        member_id=member_id,
+        federation_roles=account.federation_roles,
+        memberships={m.association_id: m for m in held},
+    )

@@ -1,0 +1,71 @@
+"""Use cases: join an association, be approved, leave."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from membership.adapters import associations, memberships
+from membership.domain.access import Actor
+from membership.domain.associations import Association
+from membership.domain.memberships import Membership
+from membership.service_layer.announcements import SOURCE, announce_joined
+from shared.contracts.membership import MemberLeft
+from shared.db.outbox import enqueue
+from shared.web.errors import Conflict, NotFound
+
+
+async def existing_association(conn: asyncpg.Connection, association_id: UUID) -> Association:
+    association = await associations.get_association(conn, association_id)
+    if association is None:
+        raise NotFound(f"there is no association {association_id}")
+    return association
+
+
+async def join(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> Membership:
+    """Join as a member: active at once, or pending when the association approves joiners."""
+    async with pool.acquire() as conn, conn.transaction():
+        association = await existing_association(conn, association_id)
+        current = await memberships.get_membership(conn, actor.member_id, association_id)
+        if current is not None and current.stored_status != "left":
+            raise Conflict(
+                f"you are already {'waiting to join' if current.stored_status == 'pending' else 'a member of'}"
+                f" {association.name}"
+            )
+        return await _admit(conn, actor.member_id, association, active=not association.requires_approval)
+
+
+async def _admit(conn: asyncpg.Connection, member_id: UUID, association: Association, *, active: bool) -> Membership:
+    membership = await memberships.request_membership(
+        conn, member_id, association.association_id, active=active, roles=["member"]
+    )
+    if active:
+        await announce_joined(conn, member_id, association, membership.roles)
+    return membership
+
+
+async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID) -> Membership:
+    """An association admin admits a pending member."""
+    actor.require_admin_of(association_id)
+    async with pool.acquire() as conn, conn.transaction():
+        association = await existing_association(conn, association_id)
+        current = await memberships.get_membership(conn, member_id, association_id)
+        if current is None:
+            raise NotFound("this person has not asked to join your association")
+        if current.stored_status != "pending":
+            raise Conflict(f"this membership is {current.stored_status}, not pending approval")
+        membership = await memberships.activate(conn, member_id, association_id)
+        await announce_joined(conn, member_id, association, membership.roles)
+        return membership
+
+
+async def leave(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> None:
+    """Leave an association; other services are told if they knew of the membership."""
+    async with pool.acquire() as conn, conn.transaction():
+        current = await memberships.get_membership(conn, actor.member_id, association_id)
+        if current is None or current.stored_status == "left":
+            raise NotFound("you are not a member of this association")
+        await memberships.leave(conn, actor.member_id, association_id)
+        if current.announced:
+            await enqueue(conn, MemberLeft(member_id=actor.member_id, association_id=association_id), source=SOURCE)

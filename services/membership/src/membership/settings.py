@@ -1,0 +1,32 @@
+"""Membership's own settings, each group from its own environment prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TokenSettings(BaseSettings):
+    """Access and refresh tokens. Issuer and audience come from the shared `JWT_*` settings."""
+
+    model_config = SettingsConfigDict(env_prefix="TOKEN_", extra="ignore")
+
+    signing_key_path: Path | None = Field(
+        default=None,
+        description="PEM private key (Ed25519, EC P-256 or RSA); without it a key is generated once and kept in"
+        " the database, shared by every replica",
+    )
+    access_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    refresh_ttl_days: int = Field(default=30, ge=1, le=365)
+
+
+class LoginThrottleSettings(BaseSettings):
+    """Failed logins allowed per account and per client address within the window, before 429."""
+
+    model_config = SettingsConfigDict(env_prefix="LOGIN_THROTTLE_", extra="ignore")
+
+    window_seconds: int = 900
+    per_account: int = 5
+    per_address: int = 20
