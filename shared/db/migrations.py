@@ -25,7 +25,10 @@ def apply_migrations(url: str, *service_dirs: Path) -> int:
     """Apply every pending migration; returns how many were applied."""
     backend = get_backend(_yoyo_url(url))
     migrations = read_migrations(str(SHARED_MIGRATIONS), *(str(d) for d in service_dirs))
-    with backend.lock():
-        pending = backend.to_apply(migrations)
-        backend.apply_migrations(pending)
+    try:
+        with backend.lock():
+            pending = backend.to_apply(migrations)
+            backend.apply_migrations(pending)
+    finally:
+        backend.connection.close()  # not left to the garbage collector: a template database needs no sessions
     return len(pending)
