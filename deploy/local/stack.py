@@ -143,6 +143,9 @@ class Stack:
             "EVENTS_URL": f"http://127.0.0.1:{SERVICES[1].port}",
             "MATCHING_URL": f"http://127.0.0.1:{SERVICES[2].port}",
             "NOTIFICATIONS_URL": f"http://127.0.0.1:{SERVICES[3].port}",
+            # Membership signs access tokens as this issuer; every service checks them against its keys.
+            "JWT_ISSUER": f"http://127.0.0.1:{SERVICES[0].port}",
+            "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",
         }
         if spec.database:
             env["DATABASE_URL"] = self.database_urls[spec.name]

@@ -1,4 +1,5 @@
-"""Topic definitions from `deploy/kafka/topics.toml`, and the `fellowship-topics` command that creates them.
+"""Topic definitions from `deploy/kafka/topics.toml`, and the `fellowship-topics` command that creates
+them (`create`) and prints what a topic holds (`show`).
 
 Topics are created explicitly before services start; nothing relies on auto-creation (the embedded
 broker auto-creates with 4 partitions, so a typo would otherwise go unnoticed).
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -106,9 +108,42 @@ async def create_topics(
         await admin.close()
 
 
+async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record `topic` holds now, partition by partition, without joining a consumer group."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=50)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            raise SystemExit(f"topic {topic!r} does not exist on {bootstrap}")
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning()
+        ends = await consumer.end_offsets(partitions)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+        return records
+    finally:
+        await consumer.stop()
+
+
+def describe(record: ConsumerRecord[bytes, bytes]) -> str:
+    """One line per record: partition/offset, key, type and payload (a tombstone has no value)."""
+    key = record.key.decode() if record.key else "-"
+    if record.value is None:
+        return f"{record.partition}/{record.offset} {key} tombstone"
+    headers = {name: value.decode() for name, value in record.headers}
+    return f"{record.partition}/{record.offset} {key} {headers.get('event_type', '?')} {record.value.decode()}"
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="fellowship-topics", description="Create Fellowship's Kafka topics.")
+    parser = argparse.ArgumentParser(prog="fellowship-topics", description="Create and inspect Fellowship's topics.")
     sub = parser.add_subparsers(dest="command", required=True)
+    show = sub.add_parser("show", help="print every record a topic holds now, one per line")
+    show.add_argument("topic")
+    show.add_argument("--bootstrap-servers", default="127.0.0.1:19092")
+    show.add_argument("--key", help="only records with this key (e.g. a member id)")
     create = sub.add_parser("create", help="create every topic in the file that does not exist yet")
     create.add_argument("--file", type=Path, default=DEFAULT_FILE)
     create.add_argument("--bootstrap-servers", required=True)
@@ -119,6 +154,11 @@ def main(argv: list[str] | None = None) -> None:
         help="override the file's factor (1 for a single-broker cluster)",
     )
     args = parser.parse_args(argv)
+    if args.command == "show":
+        for record in asyncio.run(read_all(args.bootstrap_servers, args.topic)):
+            if args.key is None or (record.key or b"").decode() == args.key:
+                print(describe(record))
+        return
     plan = load_plan(args.file)
     created = asyncio.run(
         create_topics(args.bootstrap_servers, list(plan.topics), replication_factor=args.replication_factor)

@@ -1,0 +1,114 @@
+"""Schemathesis against the running service: every operation of its OpenAPI document, fed generated
+valid and invalid input, with a real token, answers without a server error."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import pytest
+
+from membership.bootstrap import MIGRATIONS
+from shared.embedded import free_port
+from shared.embedded.process import spawn, terminate
+from shared.testing.infrastructure import KafkaServer
+from shared.testing.plugin import ServiceDatabase
+
+from ..conftest import PASSWORD
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+async def _wait_ready(base: str, log: Path, timeout: float = 60.0) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(int(timeout * 4)):
+            try:
+                if (await client.get("/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.25)
+    raise AssertionError(f"membership did not become ready:\n{log.read_text()[-4000:]}")
+
+
+async def _caller_with_every_role(base: str, database_url: str) -> str:
+    """A token of a person who is a federation admin and an admin of an association, with consents given."""
+    email = f"fuzz-{uuid4().hex[:8]}@example.org"
+    async with httpx.AsyncClient(base_url=base) as client:
+        registered = await client.post(
+            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Fuzz"}
+        )
+        assert registered.status_code == 201, registered.text
+        conn = await asyncpg.connect(database_url)
+        try:
+            member_id = registered.json()["member_id"]
+            await conn.execute(
+                "UPDATE accounts SET federation_roles = '{federation_admin}' WHERE member_id = $1", member_id
+            )
+            association_id = uuid4()
+            await conn.execute(
+                "INSERT INTO associations (association_id, name, slug) VALUES ($1, 'Fuzz', $2)",
+                association_id,
+                f"fuzz-{association_id.hex[:8]}",
+            )
+            await conn.execute(
+                "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
+                " VALUES ($1, $2, '{member,admin}', 'active', now())",
+                member_id,
+                association_id,
+            )
+        finally:
+            await conn.close()
+        token = (await client.post("/auth/login", json={"email": email, "password": PASSWORD})).json()
+        return str(token["access_token"])
+
+
+@pytest.mark.slow
+async def test_no_operation_answers_with_a_server_error(
+    service_database: ServiceDatabase, kafka: KafkaServer, tmp_path: Path
+) -> None:
+    database_url = await service_database(MIGRATIONS)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "membership.log"
+    env = {
+        "DATABASE_URL": database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "KAFKA_PROFILE": kafka.profile,
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        # Generated logins would otherwise lock the fuzzing caller's own address out early.
+        "LOGIN_THROTTLE_PER_ADDRESS": "100000",
+    }
+    process = spawn([sys.executable, "-m", "membership", "serve"], env=env, log_path=log)
+    try:
+        await _wait_ready(base, log)
+        token = await _caller_with_every_role(base, database_url)
+        run = await asyncio.create_subprocess_exec(
+            str(SCHEMATHESIS),
+            "run",
+            f"{base}/schema/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            os.environ.get("FUZZ_MAX_EXAMPLES", "25"),
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--seed",
+            "20261121",
+            "--no-color",
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(run.communicate(), timeout=600)
+        report = output.decode()
+        assert run.returncode == 0, report[-8000:] + "\n--- service log ---\n" + log.read_text()[-4000:]
+        print(report)
+    finally:
+        terminate(process)
