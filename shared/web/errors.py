@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -96,8 +97,19 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def unstorable_text_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """PostgreSQL text cannot hold NUL characters; whatever field carried one, the caller can fix it."""
+    return Response(
+        _body(400, "text fields must not contain NUL (\\u0000) characters"),
+        status_code=400,
+        media_type=MediaType.JSON,
+    )
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_handler,
+    asyncpg.CharacterNotInRepertoireError: unstorable_text_handler,
+    asyncpg.UntranslatableCharacterError: unstorable_text_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }

@@ -13,7 +13,7 @@ from membership.adapters.tokens import AccessTokenIssuer
 from membership.entrypoints.http import ROUTES
 from membership.entrypoints.http.dependencies import DEPENDENCIES
 from membership.service_layer.auth import AuthConfig
-from membership.service_layer.demo import load_demo_data
+from membership.service_layer.demo import DEMO_EMAILS, DEMO_PASSWORD, load_demo_data
 from membership.settings import LoginThrottleSettings, TokenSettings
 from shared.db.pool import create_pool
 from shared.service import Service, ServiceSettings, build_service
@@ -54,7 +54,8 @@ async def seed_demo(settings: ServiceSettings) -> None:
     """Load the demo data set; safe to run on every start."""
     pool = await create_pool(settings.database.url)
     try:
-        joined = await load_demo_data(pool)
-        print(f"demo data: {joined} members joined")
+        created = await load_demo_data(pool)
     finally:
         await pool.close()
+    print(f"demo data: {created} people created")
+    print(f"demo accounts: {', '.join(DEMO_EMAILS)} — password {DEMO_PASSWORD}")

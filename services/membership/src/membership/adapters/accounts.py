@@ -96,3 +96,9 @@ async def update_profile(conn: asyncpg.Connection, member_id: UUID, profile: Pro
 
 async def set_federation_roles(conn: asyncpg.Connection, member_id: UUID, roles: list[str]) -> None:
     await conn.execute("UPDATE accounts SET federation_roles = $2 WHERE member_id = $1", member_id, roles)
+
+
+async def lock_account(conn: asyncpg.Connection, member_id: UUID) -> bool:
+    """Hold the person's row until the transaction ends (changes to their data run one at a time); False when gone."""
+    found = await conn.fetchval("SELECT member_id FROM accounts WHERE member_id = $1 FOR UPDATE", member_id)
+    return found is not None

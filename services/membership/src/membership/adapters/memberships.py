@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import asyncpg
@@ -90,3 +91,48 @@ async def set_roles(conn: asyncpg.Connection, member_id: UUID, association_id: U
         association_id,
         roles,
     )
+
+
+async def lock_membership(conn: asyncpg.Connection, member_id: UUID, association_id: UUID) -> Membership | None:
+    """The membership, locked until the transaction ends, so changes to one membership happen one at a time."""
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM memberships WHERE member_id = $1 AND association_id = $2 FOR UPDATE",
+        member_id,
+        association_id,
+    )
+    return None if row is None else _membership(row)
+
+
+async def lock_admins(conn: asyncpg.Connection, association_id: UUID) -> list[Membership]:
+    """Active memberships holding the admin role, locked: two admins demoting each other cannot both succeed."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM memberships WHERE association_id = $1 AND status = 'active'"
+        " AND 'admin' = ANY(roles) ORDER BY member_id FOR UPDATE",
+        association_id,
+    )
+    return [_membership(row) for row in rows]
+
+
+async def set_renewal(
+    conn: asyncpg.Connection, member_id: UUID, association_id: UUID, renewed_on: date, expires_on: date
+) -> Membership:
+    row = await conn.fetchrow(
+        "UPDATE memberships SET renewed_on = $3, expires_on = $4 WHERE member_id = $1 AND association_id = $2"
+        f" RETURNING {_COLUMNS}",
+        member_id,
+        association_id,
+        renewed_on,
+        expires_on,
+    )
+    assert row is not None
+    return _membership(row)
+
+
+def columns(alias: str) -> str:
+    """The membership columns qualified by a table alias, for queries that join memberships with other tables."""
+    return ", ".join(f"{alias}.{column}" for column in _COLUMNS.split(", "))
+
+
+def from_row(row: asyncpg.Record) -> Membership:
+    """A membership from a joined query that selected `columns(alias)`."""
+    return _membership(row)

@@ -105,3 +105,16 @@ async def set_capacity(conn: asyncpg.Connection, member_id: UUID, association_id
         association_id,
         capacity,
     )
+
+
+async def list_with_names(
+    conn: asyncpg.Connection, association_id: UUID, status: MentorStatus
+) -> list[tuple[MentorProfile, str]]:
+    """Mentor profiles in this status with the person's display name, oldest application first."""
+    profiles = await list_by_status(conn, association_id, status)
+    rows = await conn.fetch(
+        "SELECT member_id, display_name FROM accounts WHERE member_id = ANY($1::uuid[])",
+        [profile.member_id for profile in profiles],
+    )
+    names = {row["member_id"]: row["display_name"] for row in rows}
+    return [(profile, names[profile.member_id]) for profile in profiles]

@@ -7,6 +7,7 @@ has to flip it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -46,3 +47,15 @@ class Membership:
     def announced(self) -> bool:
         """Other services have heard of this membership (it became active at least once)."""
         return self.joined_at is not None
+
+
+def check_roles(roles: Iterable[str]) -> list[Role]:
+    """Roles of one membership, in canonical order; every member keeps the `member` role."""
+    given = list(roles)
+    if unknown := [role for role in given if role not in ROLES]:
+        raise ValueError(f"unknown role(s) {', '.join(map(repr, unknown))}; use {', '.join(ROLES)}")
+    if len(set(given)) != len(given):
+        raise ValueError("list each role once")
+    if "member" not in given:
+        raise ValueError("every member keeps the 'member' role; add it to the list")
+    return [role for role in ROLES if role in given]

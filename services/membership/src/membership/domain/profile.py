@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.membership import Gender
 
@@ -82,6 +82,9 @@ class Profile(BaseModel):
         return self.kind == "caregiver"
 
 
+_NOT_CLEARABLE = ("display_name", "locale", "time_zone", "languages", "kind")
+
+
 class ProfileUpdate(BaseModel):
     """Fields to change; those left out stay as they are."""
 
@@ -94,6 +97,14 @@ class ProfileUpdate(BaseModel):
     birth_year: BirthYear | None = None
     gender: Gender | None = None
     kind: PersonKind | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_not_cleared(self) -> ProfileUpdate:
+        # Only birth year and gender may be cleared; null elsewhere would store an incomplete profile.
+        cleared = [name for name in _NOT_CLEARABLE if name in self.model_fields_set and getattr(self, name) is None]
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)} cannot be null; leave a field out to keep it as it is")
+        return self
 
     def applied_to(self, profile: Profile) -> Profile:
         return profile.model_copy(update=self.model_dump(exclude_unset=True))

@@ -1,0 +1,84 @@
+"""HTTP: associations (created by a federation admin, edited by their admins) and joining or leaving one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+from pydantic import BaseModel
+
+from membership.domain.associations import Association, AssociationUpdate, NewAssociation
+from membership.domain.memberships import Membership, Status
+from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.service_layer import associations, memberships
+from shared.contracts.membership import Role
+from shared.web.app import BEARER
+
+
+class MembershipRead(BaseModel):
+    """The caller's own membership of an association."""
+
+    association_id: FromPath[UUID]
+    member_id: FromPath[UUID]
+    status: Status
+    roles: list[Role]
+    requested_at: datetime
+    joined_at: datetime | None
+    expires_on: date | None
+
+    @classmethod
+    def of(cls, membership: Membership, today: date) -> MembershipRead:
+        return cls(
+            association_id=membership.association_id,
+            member_id=membership.member_id,
+            status=membership.status(today),
+            roles=membership.roles,
+            requested_at=membership.requested_at,
+            joined_at=membership.joined_at,
+            expires_on=membership.expires_on,
+        )
+
+
+class AssociationController(Controller):
+    path = "/associations"
+    tags = ["associations"]
+    security = [{BEARER: []}]
+
+    @post("/", operation_id="create_association")
+    async def create(self, data: JSONBody[NewAssociation], pool: Pool, actor: Caller) -> Association:
+        """Create an association (federation admins only); then appoint its first admin."""
+        return await associations.create(pool, actor, data)
+
+    @get("/", operation_id="list_associations")
+    async def list_all(self, pool: Pool, actor: Caller) -> list[Association]:
+        """Every association of the federation with its public settings."""
+        return await associations.list_all(pool)
+
+    @get("/{association_id:uuid}", operation_id="get_association")
+    async def get(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> Association:
+        return await associations.get(pool, association_id)
+
+    @patch("/{association_id:uuid}", operation_id="update_association")
+    async def update(
+        self, association_id: FromPath[UUID], data: JSONBody[AssociationUpdate], pool: Pool, actor: Caller
+    ) -> Association:
+        """Change the settings given (admins of the association or federation admins)."""
+        return await associations.update(pool, actor, association_id, data)
+
+
+class MembershipController(Controller):
+    path = "/associations/{association_id:uuid}"
+    tags = ["memberships"]
+    security = [{BEARER: []}]
+
+    @post("/join", operation_id="join_association")
+    async def join(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> MembershipRead:
+        """Join: active at once, or pending until an admin approves when the association asks for approval."""
+        return MembershipRead.of(await memberships.join(pool, actor, association_id), actor.today)
+
+    @post("/leave", operation_id="leave_association", status_code=HTTP_204_NO_CONTENT)
+    async def leave(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> None:
+        await memberships.leave(pool, actor, association_id)

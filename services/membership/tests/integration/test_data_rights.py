@@ -1,0 +1,212 @@
+"""Data rights over HTTP: the export of everything stored about a person, and erasure by them or their admin."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from membership.adapters import mentors
+from membership.domain.access import Actor
+from membership.domain.mentors import MentorApplication
+from membership.service_layer.memberships import join
+
+from ..conftest import PASSWORD, Api, Person
+
+CONSENT = {"kind": "health_data", "granted": True, "version": "2026-01"}
+CONDITIONS = {"conditions": [{"code": "G43.1", "diagnosed_year": 2015}]}
+WINDOWS = {"windows": [{"weekday": 1, "start": "09:00", "end": "11:00"}]}
+
+
+async def joined(api: Api, person: Person, association_id: UUID) -> None:
+    """The person joins (so other services know them)."""
+    await join(api.pool, Actor(member_id=person.member_id), association_id)
+
+
+async def fill_in(api: Api, person: Person) -> None:
+    """Give the person some of every kind of data."""
+    for method, path, body in [
+        ("POST", "/me/consents", CONSENT),
+        ("PUT", "/me/conditions", CONDITIONS),
+        ("PUT", "/me/availability", WINDOWS),
+        ("PUT", "/me/health-notes", {"notes": "Worse in winter."}),
+        ("PATCH", "/me/profile", {"languages": ["fr"], "birth_year": 1980}),
+    ]:
+        response = await api.client.request(method, path, json=body, headers=person.headers)
+        assert response.status_code < 300, response.text
+
+
+async def personal_rows(api: Api, member_id: UUID) -> dict[str, int]:
+    counts = {}
+    for table in ("accounts", "memberships", "member_conditions", "availability_windows", "mentor_profiles"):
+        counts[table] = await api.pool.fetchval(f"SELECT count(*) FROM {table} WHERE member_id = $1", member_id)
+    for table in ("consents", "refresh_tokens"):
+        counts[table] = await api.pool.fetchval(f"SELECT count(*) FROM {table} WHERE member_id = $1", member_id)
+    return counts
+
+
+# Export
+
+
+async def test_the_export_holds_everything_stored_about_the_person_and_no_secret(api: Api) -> None:
+    association_id = await api.association(name="Migraine Action")
+    person = await api.member_of(association_id, display_name="Amina")
+    await fill_in(api, person)
+    async with api.pool.acquire() as conn:
+        application = MentorApplication(conditions=["G43.1"], modalities=["phone"])
+        await mentors.upsert_application(conn, person.member_id, association_id, application)
+    refresh_token = (await api.login(person.email))["refresh_token"]
+
+    response = await api.client.get("/me/export", headers=person.headers)
+
+    assert response.status_code == 200, response.text
+    assert "attachment" in response.headers["content-disposition"]
+    export: dict[str, Any] = response.json()
+    assert (export["member_id"], export["email"], export["has_password"]) == (str(person.member_id), person.email, True)
+    assert export["profile"]["display_name"] == "Amina"
+    assert export["profile"]["languages"] == ["fr"]
+    assert [(m["association_name"], m["status"]) for m in export["memberships"]] == [("Migraine Action", "active")]
+    assert export["conditions"] == CONDITIONS["conditions"]
+    assert export["availability"] == [{"weekday": 1, "start": "09:00:00", "end": "11:00:00"}]
+    assert export["health_notes"] == "Worse in winter."
+    assert [p["conditions"] for p in export["mentor_profiles"]] == [["G43.1"]]
+    assert [(c["kind"], c["granted"]) for c in export["consents"]] == [("health_data", True)]
+    assert len(export["refresh_tokens"]) == 2
+    assert set(export["refresh_tokens"][0]) == {"issued_at", "expires_at", "revoked_at"}
+    trail = [(a["action"], a["resource"]) for a in export["audit_trail"]]
+    assert ("change", "conditions") in trail
+    assert ("change", "health_notes") in trail
+    assert trail[-1] == ("export", "all")
+    assert refresh_token not in response.text
+    assert "argon2" not in response.text
+    assert "password_hash" not in response.text
+
+
+async def test_the_export_is_audited(api: Api) -> None:
+    person = await api.person()
+
+    await api.client.get("/me/export", headers=person.headers)
+
+    audited = await api.pool.fetch("SELECT actor_id, subject_id, association_id, action, resource FROM audit_log")
+    assert [tuple(row) for row in audited] == [(person.member_id, person.member_id, None, "export", "all")]
+
+
+async def test_the_export_needs_a_token(api: Api) -> None:
+    assert (await api.client.get("/me/export")).status_code == 401
+
+
+# Erasure by the person
+
+
+async def test_erasing_oneself_removes_everything_personal_and_tells_the_other_services(api: Api) -> None:
+    first, second, never_joined = await api.association(), await api.association(), await api.association()
+    person = await api.person()
+    await joined(api, person, first)
+    await joined(api, person, second)
+    async with api.pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO memberships (member_id, association_id, status) VALUES ($1, $2, 'pending')",
+            person.member_id,
+            never_joined,
+        )
+    await fill_in(api, person)
+    await api.client.post("/auth/login", json={"email": person.email, "password": "not the password"})
+    failed_logins = "SELECT count(*) FROM login_failures WHERE key LIKE 'account:%'"
+    assert await api.pool.fetchval(failed_logins) == 1
+
+    response = await api.client.delete("/me", headers=person.headers)
+
+    assert response.status_code == 204, response.text
+    remaining = await personal_rows(api, person.member_id)
+    assert remaining == dict.fromkeys(remaining, 0)
+    assert len(remaining) == 7
+    assert await api.pool.fetchval(failed_logins) == 0
+    erased = await api.messages("member.erased")
+    assert sorted(m["association_id"] for m in erased) == sorted([str(first), str(second)])
+    assert all(m["subject"] == str(person.member_id) for m in erased)
+    tombstones = [m for m in await api.messages() if m.get("tombstone")]
+    assert [m["topic"] for m in tombstones] == ["membership.contact.v1"]
+    assert await api.pool.fetchval("SELECT erased_by FROM erasures WHERE member_id = $1", person.member_id) == (
+        person.member_id
+    )
+    audited = await api.pool.fetch("SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id", person.member_id)
+    assert [row["action"] for row in audited][-1] == "erase"
+    assert len(audited) > 1  # the earlier trail stays
+
+
+async def test_after_erasure_the_token_and_the_password_stop_working_and_the_email_is_free(api: Api) -> None:
+    person = await api.person()
+    await api.client.delete("/me", headers=person.headers)
+
+    assert (await api.client.get("/me", headers=person.headers)).status_code == 401
+    login = await api.client.post("/auth/login", json={"email": person.email, "password": PASSWORD})
+    assert login.status_code == 401
+    assert await api.register(person.email) != person.member_id
+
+
+async def test_erasing_a_person_no_one_else_knows_publishes_nothing(api: Api) -> None:
+    person = await api.person()
+
+    response = await api.client.delete("/me", headers=person.headers)
+
+    assert response.status_code == 204
+    assert await api.messages() == []
+
+
+# Erasure by an association admin
+
+
+async def test_an_admin_erases_a_member_of_their_association(api: Api) -> None:
+    association_id = await api.association()
+    admin = await api.member_of(association_id, roles=("member", "admin"))
+    member = await api.person()
+    await joined(api, member, association_id)
+
+    response = await api.client.post(
+        f"/associations/{association_id}/members/{member.member_id}/erase", headers=admin.headers
+    )
+
+    assert response.status_code == 204, response.text
+    assert (await personal_rows(api, member.member_id))["accounts"] == 0
+    assert (await api.client.get("/me", headers=member.headers)).status_code == 401
+    assert [m["association_id"] for m in await api.messages("member.erased")] == [str(association_id)]
+    audited = await api.pool.fetchrow("SELECT actor_id, association_id, action, resource FROM audit_log")
+    assert tuple(audited or ()) == (admin.member_id, association_id, "erase", "all")
+    erased_by = await api.pool.fetchval("SELECT erased_by FROM erasures WHERE member_id = $1", member.member_id)
+    assert erased_by == admin.member_id
+
+
+async def test_only_an_admin_of_the_members_own_association_may_erase_them(api: Api) -> None:
+    association_a, association_b = await api.association(), await api.association()
+    member = await api.member_of(association_a)
+    admin_of_b = await api.member_of(association_b, roles=("member", "admin"))
+    plain_member = await api.member_of(association_a)
+    admin_of_a = await api.member_of(association_a, roles=("admin",))
+
+    attempts = [
+        (admin_of_b, association_b, member.member_id, 404),
+        (admin_of_b, association_a, member.member_id, 403),
+        (plain_member, association_a, member.member_id, 403),
+        (admin_of_a, association_a, uuid4(), 404),
+    ]
+    for caller, association_id, member_id, status in attempts:
+        response = await api.client.post(
+            f"/associations/{association_id}/members/{member_id}/erase", headers=caller.headers
+        )
+        assert response.status_code == status, (response.status_code, response.text)
+        assert response.json()["detail"]
+    assert (await personal_rows(api, member.member_id))["accounts"] == 1
+    assert (await api.client.post(f"/associations/{association_a}/members/{member.member_id}/erase")).status_code == 401
+
+
+async def test_a_member_who_left_is_no_longer_the_associations_to_erase(api: Api) -> None:
+    association_id = await api.association()
+    admin = await api.member_of(association_id, roles=("admin",))
+    member = await api.member_of(association_id)
+    await api.pool.execute("UPDATE memberships SET status = 'left' WHERE member_id = $1", member.member_id)
+
+    response = await api.client.post(
+        f"/associations/{association_id}/members/{member.member_id}/erase", headers=admin.headers
+    )
+
+    assert response.status_code == 404
+    assert (await personal_rows(api, member.member_id))["accounts"] == 1
