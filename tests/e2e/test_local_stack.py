@@ -16,7 +16,8 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
     stack = start_stack(tmp_path, ports)
     try:
         output = wait_for_line(stack, "press Ctrl-C to stop", timeout=180)
-        assert any("demo data: 6 members joined" in line for line in output)
+        assert any("demo data: 14 people created" in line for line in output)
+        assert any("password fellowship-demo" in line for line in output)
         for name in SERVICES:
             response = httpx.get(f"http://127.0.0.1:{ports[name]}/ready", timeout=5)
             assert response.status_code == 200, (name, response.text)
@@ -28,13 +29,17 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
             if str(tmp_path) in " ".join(p.info["cmdline"] or [])
             or f"127.0.0.1:{ports['broker']}" in " ".join(p.info["cmdline"] or [])
         ]
-        # the demo members reached matching, events and notifications through the broker
+        # the demo members (all but the one waiting for approval) reached the other services through the broker
+        announced = psql_count(ports, "membership", "SELECT count(*) FROM memberships WHERE joined_at IS NOT NULL")
+        assert announced == 12
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") < 6:
+        while (
+            time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") < 12
+        ):
             time.sleep(0.2)
-        assert psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") == 6
-        assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == 6
-        assert psql_count(ports, "events", "SELECT count(*) FROM members") == 6
+        assert psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") == announced
+        assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
+        assert psql_count(ports, "events", "SELECT count(*) FROM members") == announced
     finally:
         lines = stop_stack(stack)
     assert stack.returncode == 0, lines
@@ -47,8 +52,8 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
     again = start_stack(tmp_path, ports)
     try:
         output = wait_for_line(again, "press Ctrl-C to stop", timeout=180)
-        assert any("demo data: 0 members joined" in line for line in output)
-        assert psql_count(ports, "membership", "SELECT count(*) FROM members") == 6
+        assert any("demo data: 0 people created" in line for line in output)
+        assert psql_count(ports, "membership", "SELECT count(*) FROM accounts") == 14
     finally:
         stop_stack(again)
     assert again.returncode == 0
