@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 from uuid import uuid4
@@ -112,6 +113,10 @@ async def test_no_operation_answers_with_a_server_error(
         output, _ = await asyncio.wait_for(run.communicate(), timeout=600)
         report = output.decode()
         assert run.returncode == 0, report[-8000:] + "\n--- service log ---\n" + log.read_text()[-4000:]
-        print(report)
+        selected = re.search(r"Selected: (\d+)/(\d+)", report)
+        tested = re.search(r"Tested: (\d+)", report)
+        assert selected and tested, report
+        # every operation but the one excluded was exercised
+        assert int(tested.group(1)) == int(selected.group(1)) == int(selected.group(2)) - 1 >= 40, report
     finally:
         terminate(process)

@@ -7,6 +7,15 @@ from datetime import timedelta
 import asyncpg
 
 
+def account_key(email: str) -> str:
+    """The key failures of one account are counted under (e-mail compared lower-cased)."""
+    return f"account:{email.strip().lower()}"
+
+
+def address_key(address: str) -> str:
+    return f"address:{address}"
+
+
 async def failures_since(conn: asyncpg.Connection, key: str, window: timedelta) -> int:
     count: int = await conn.fetchval(
         "SELECT count(*) FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval", key, window

@@ -36,7 +36,7 @@ async def register(pool: asyncpg.Pool, registration: Registration) -> UUID:
 
 async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: str, address: str) -> TokenPair:
     """Tokens for the right password; 401 otherwise; 429 after too many recent failures for the account or address."""
-    keys = [f"account:{email.strip().lower()}", f"address:{address}"]
+    keys = [login_throttle.account_key(email), login_throttle.address_key(address)]
     window = timedelta(seconds=config.throttle.window_seconds)
     async with pool.acquire() as conn:
         await _check_throttle(conn, keys, config.throttle, window)

@@ -58,11 +58,6 @@ class PersonalData:
     audit_trail: list[AuditRecord]
 
 
-def _throttle_key(email: str) -> str:
-    # The account key under which `auth.login` counts failed logins.
-    return f"account:{email}"
-
-
 async def export_my_data(pool: asyncpg.Pool, actor: Actor) -> PersonalData:
     """The person's data in one document; the export itself is audited (and appears in its own trail)."""
     member_id = actor.member_id
@@ -81,7 +76,7 @@ async def export_my_data(pool: asyncpg.Pool, actor: Actor) -> PersonalData:
             mentor_profiles=await mentors.mentors_of_member(conn, member_id),
             consents=await consents.history(conn, member_id),
             refresh_tokens=await export.refresh_tokens_of(conn, member_id),
-            failed_logins=await export.failed_logins(conn, _throttle_key(account.email)),
+            failed_logins=await export.failed_logins(conn, login_throttle.account_key(account.email)),
             audit_trail=await export.audit_about(conn, member_id),
         )
 
@@ -108,7 +103,7 @@ async def _erase(conn: asyncpg.Connection, member_id: UUID, *, erased_by: UUID, 
     account = await accounts.get_account(conn, member_id)
     assert account is not None
     await announce_erasure(conn, member_id)
-    await login_throttle.clear(conn, _throttle_key(account.email))
+    await login_throttle.clear(conn, login_throttle.account_key(account.email))
     await erasures.erase_account(conn, member_id, erased_by)
     await audit.record(
         conn, actor_id=erased_by, subject_id=member_id, action="erase", resource="all", association_id=association_id
