@@ -53,6 +53,7 @@ async def test_the_directory_pages_searches_and_filters_without_health_data(api:
     item = first.json()["items"][0]
     assert set(item) == {
         "member_id",
+        "association_id",
         "display_name",
         "email",
         "roles",

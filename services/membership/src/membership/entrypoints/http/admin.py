@@ -18,6 +18,7 @@ from membership.adapters.audit import Action
 from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
 from membership.domain.memberships import Status
 from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import admin, member_import
 from membership.service_layer.admin import AdminAppointment, Renewal, RoleChange
 from shared.contracts.membership import Role
@@ -27,35 +28,15 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 CSV_TYPES = ("text/csv", "application/csv")
 
 
-class MemberRead(BaseModel):
+class MemberRead(MembershipRead):
     """A member as their association's admins see them: no health data."""
 
-    member_id: FromPath[UUID]
     display_name: str
     email: str
-    roles: list[Role]
-    status: Status
-    requested_at: datetime
-    joined_at: datetime | None
-    left_at: datetime | None
-    renewed_on: date | None
-    expires_on: date | None
 
     @classmethod
-    def of(cls, entry: DirectoryEntry, today: date) -> MemberRead:
-        m = entry.membership
-        return cls(
-            member_id=m.member_id,
-            display_name=entry.display_name,
-            email=entry.email,
-            roles=m.roles,
-            status=m.status(today),
-            requested_at=m.requested_at,
-            joined_at=m.joined_at,
-            left_at=m.left_at,
-            renewed_on=m.renewed_on,
-            expires_on=m.expires_on,
-        )
+    def of_entry(cls, entry: DirectoryEntry, today: date) -> MemberRead:
+        return cls(**cls.fields(entry.membership, today), display_name=entry.display_name, email=entry.email)
 
 
 class MemberPageRead(BaseModel):
@@ -122,21 +103,21 @@ class AdminController(Controller):
         """Members of this association, by name, optionally filtered."""
         query = DirectoryQuery(today=actor.today, text=q, status=status, role=role)
         found = await admin.list_members(pool, actor, association_id, query, page=page, page_size=page_size)
-        items = [MemberRead.of(entry, actor.today) for entry in found.items]
+        items = [MemberRead.of_entry(entry, actor.today) for entry in found.items]
         return MemberPageRead(items=items, total=found.total, page=found.page, page_size=found.page_size)
 
     @get("/members/{member_id:uuid}", operation_id="get_member")
     async def get_member(
         self, association_id: FromPath[UUID], member_id: FromPath[UUID], pool: Pool, actor: Caller
     ) -> MemberRead:
-        return MemberRead.of(await admin.get_member(pool, actor, association_id, member_id), actor.today)
+        return MemberRead.of_entry(await admin.get_member(pool, actor, association_id, member_id), actor.today)
 
     @post("/members/{member_id:uuid}/approve", operation_id="approve_member", status_code=HTTP_200_OK)
     async def approve(
         self, association_id: FromPath[UUID], member_id: FromPath[UUID], pool: Pool, actor: Caller
     ) -> MemberRead:
         """Admit a member waiting for approval."""
-        return MemberRead.of(await admin.approve(pool, actor, association_id, member_id), actor.today)
+        return MemberRead.of_entry(await admin.approve(pool, actor, association_id, member_id), actor.today)
 
     @put("/members/{member_id:uuid}/roles", operation_id="set_member_roles")
     async def set_roles(
@@ -148,7 +129,7 @@ class AdminController(Controller):
         actor: Caller,
     ) -> MemberRead:
         """Replace the member's roles (always including `member`); the last admin cannot lose the admin role."""
-        return MemberRead.of(await admin.set_roles(pool, actor, association_id, member_id, data), actor.today)
+        return MemberRead.of_entry(await admin.set_roles(pool, actor, association_id, member_id, data), actor.today)
 
     @put("/members/{member_id:uuid}/renewal", operation_id="renew_membership")
     async def renew(
@@ -160,14 +141,14 @@ class AdminController(Controller):
         actor: Caller,
     ) -> MemberRead:
         """Record a renewal; after `expires_on` the membership reads as expired."""
-        return MemberRead.of(await admin.renew(pool, actor, association_id, member_id, data), actor.today)
+        return MemberRead.of_entry(await admin.renew(pool, actor, association_id, member_id, data), actor.today)
 
     @post("/admins", operation_id="appoint_admin", status_code=HTTP_200_OK)
     async def appoint_admin(
         self, association_id: FromPath[UUID], data: JSONBody[AdminAppointment], pool: Pool, actor: Caller
     ) -> MemberRead:
         """Make someone who joined an admin (admins of the association or federation admins)."""
-        return MemberRead.of(await admin.appoint_admin(pool, actor, association_id, data), actor.today)
+        return MemberRead.of_entry(await admin.appoint_admin(pool, actor, association_id, data), actor.today)
 
     @post(
         "/members/import",

@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
-from pydantic import BaseModel
 
 from membership.domain.associations import Association, AssociationUpdate, NewAssociation
-from membership.domain.memberships import Membership, Status
 from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import associations, memberships
-from shared.contracts.membership import Role
 from shared.web.app import BEARER
-
-
-class MembershipRead(BaseModel):
-    """The caller's own membership of an association."""
-
-    association_id: FromPath[UUID]
-    member_id: FromPath[UUID]
-    status: Status
-    roles: list[Role]
-    requested_at: datetime
-    joined_at: datetime | None
-    expires_on: date | None
-
-    @classmethod
-    def of(cls, membership: Membership, today: date) -> MembershipRead:
-        return cls(
-            association_id=membership.association_id,
-            member_id=membership.member_id,
-            status=membership.status(today),
-            roles=membership.roles,
-            requested_at=membership.requested_at,
-            joined_at=membership.joined_at,
-            expires_on=membership.expires_on,
-        )
 
 
 class AssociationController(Controller):

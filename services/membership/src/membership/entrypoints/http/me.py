@@ -20,43 +20,24 @@ from membership.domain.access import Actor
 from membership.domain.availability import Window, WindowList
 from membership.domain.conditions import ConditionList, MemberCondition
 from membership.domain.consents import ConsentRecord
-from membership.domain.memberships import Status
 from membership.domain.mentors import MentorProfile
 from membership.domain.profile import Profile, ProfileUpdate
 from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import consents, data_rights, health_data, profile
 from membership.service_layer.profile import MembershipView, WeeklyAvailability
-from shared.contracts.membership import ConsentKind, Role
+from shared.contracts.membership import ConsentKind
 from shared.web.app import BEARER
 
 MAX_HEALTH_NOTES = 4000
 
 
-class MembershipRead(BaseModel):
-    association_id: UUID
+class MyMembershipRead(MembershipRead):
     association_name: str
-    roles: list[Role]
-    status: Status
-    requested_at: datetime
-    joined_at: datetime | None
-    left_at: datetime | None
-    renewed_on: date | None
-    expires_on: date | None
 
     @classmethod
-    def of(cls, view: MembershipView, today: date) -> MembershipRead:
-        m = view.membership
-        return cls(
-            association_id=m.association_id,
-            association_name=view.association_name,
-            roles=m.roles,
-            status=m.status(today),
-            requested_at=m.requested_at,
-            joined_at=m.joined_at,
-            left_at=m.left_at,
-            renewed_on=m.renewed_on,
-            expires_on=m.expires_on,
-        )
+    def of_view(cls, view: MembershipView, today: date) -> MyMembershipRead:
+        return cls(**cls.fields(view.membership, today), association_name=view.association_name)
 
 
 class MeRead(BaseModel):
@@ -64,7 +45,7 @@ class MeRead(BaseModel):
     email: str
     profile: Profile
     federation_roles: list[str]
-    memberships: list[MembershipRead]
+    memberships: list[MyMembershipRead]
     mentor_profiles: list[MentorProfile]
 
 
@@ -170,7 +151,7 @@ class PersonalDataExport(BaseModel):
     has_password: bool
     created_at: datetime
     updated_at: datetime
-    memberships: list[MembershipRead]
+    memberships: list[MyMembershipRead]
     conditions: list[MemberCondition]
     availability: list[Window]
     health_notes: str | None
@@ -191,7 +172,7 @@ class PersonalDataExport(BaseModel):
             has_password=data.times.has_password,
             created_at=data.times.created_at,
             updated_at=data.times.updated_at,
-            memberships=[MembershipRead.of(view, today) for view in data.memberships],
+            memberships=[MyMembershipRead.of_view(view, today) for view in data.memberships],
             conditions=data.conditions,
             availability=data.availability,
             health_notes=data.health_notes,
@@ -219,7 +200,7 @@ def _me(overview: profile.Overview, actor: Actor) -> MeRead:
         email=account.email,
         profile=account.profile,
         federation_roles=account.federation_roles,
-        memberships=[MembershipRead.of(view, actor.today) for view in overview.memberships],
+        memberships=[MyMembershipRead.of_view(view, actor.today) for view in overview.memberships],
         mentor_profiles=overview.mentor_profiles,
     )
 
