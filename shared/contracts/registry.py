@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from shared.contracts.envelope import MessageData
-from shared.contracts.matching import MatchProposed, RequestCreated
+from shared.contracts.matching import (
+    FeedbackRecorded,
+    MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
+    MatchProposed,
+    MentorshipEnded,
+    RequestCreated,
+    RequestUnmatched,
+)
 from shared.contracts.membership import (
     AvailabilityChanged,
     ConditionsChanged,
@@ -36,6 +45,12 @@ _MODELS: tuple[type[MessageData], ...] = (
     ContactUpdated,
     RequestCreated,
     MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
+    MentorshipEnded,
+    FeedbackRecorded,
+    RequestUnmatched,
 )
 
 REGISTRY: dict[tuple[str, int], type[MessageData]] = {(m.event_type, m.event_version): m for m in _MODELS}
