@@ -76,6 +76,7 @@ class MemberJoined(MemberMessage):
     federation_matching_allowed: bool = Field(
         default=False, description="whether the association lets its members be matched across the federation"
     )
+    wants_mentor: bool = Field(default=False, description="the person asked for a mentor when joining")
 
 
 class MemberLeft(MemberMessage):

@@ -156,6 +156,37 @@ async def test_joining_an_association_that_approves_joiners_waits_and_publishes_
     assert missing.status_code == 404
 
 
+async def test_asking_for_a_mentor_when_joining_travels_with_the_join_even_after_approval(api: Api) -> None:
+    open_one = await api.association()
+    approving = await api.association(requires_approval=True)
+    admin = await api.member_of(approving, roles=("member", "admin"))
+    person = await api.person()
+
+    joined = await api.client.post(
+        f"/associations/{open_one}/join", json={"wants_mentor": True}, headers=person.headers
+    )
+    waiting = await api.client.post(
+        f"/associations/{approving}/join", json={"wants_mentor": True}, headers=person.headers
+    )
+    assert (joined.status_code, waiting.json()["status"]) == (201, "pending")
+    approved = await api.client.post(
+        f"/associations/{approving}/members/{person.member_id}/approve", headers=admin.headers
+    )
+    assert approved.status_code == 200, approved.text
+
+    announced = await api.messages("member.joined")
+    assert [(m["association_id"], m["data"]["wants_mentor"]) for m in announced] == [
+        (str(open_one), True),
+        (str(approving), True),
+    ]
+    bad = await api.client.post(
+        f"/associations/{open_one}/leave", json={"wants_mentor": "soon"}, headers=person.headers
+    )
+    assert bad.status_code == 204  # leaving takes no body; the wish is only read when joining
+    typo = await api.client.post(f"/associations/{open_one}/join", json={"wants_mentors": True}, headers=person.headers)
+    assert typo.status_code == 400
+
+
 async def test_leaving_is_announced_once(api: Api) -> None:
     association_id = await api.association()
     person = await api.member_of(association_id)

@@ -9,7 +9,9 @@ import asyncpg
 
 from membership.domain.memberships import Membership
 
-_COLUMNS = "member_id, association_id, roles, status, requested_at, joined_at, left_at, renewed_on, expires_on"
+_COLUMNS = (
+    "member_id, association_id, roles, status, requested_at, joined_at, left_at, renewed_on, expires_on, wants_mentor"
+)
 
 
 def _membership(row: asyncpg.Record) -> Membership:
@@ -23,6 +25,7 @@ def _membership(row: asyncpg.Record) -> Membership:
         left_at=row["left_at"],
         renewed_on=row["renewed_on"],
         expires_on=row["expires_on"],
+        wants_mentor=row["wants_mentor"],
     )
 
 
@@ -47,19 +50,26 @@ async def is_announced(conn: asyncpg.Connection, member_id: UUID) -> bool:
 
 
 async def request_membership(
-    conn: asyncpg.Connection, member_id: UUID, association_id: UUID, *, active: bool, roles: list[str]
+    conn: asyncpg.Connection,
+    member_id: UUID,
+    association_id: UUID,
+    *,
+    active: bool,
+    roles: list[str],
+    wants_mentor: bool = False,
 ) -> Membership:
     """A new (or renewed, after leaving) membership, active at once or pending approval."""
     row = await conn.fetchrow(
-        "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
-        " VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'active' THEN now() END)"
+        "INSERT INTO memberships (member_id, association_id, roles, status, joined_at, wants_mentor)"
+        " VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'active' THEN now() END, $5)"
         " ON CONFLICT (member_id, association_id) DO UPDATE SET status = EXCLUDED.status, roles = EXCLUDED.roles,"
-        " requested_at = now(), left_at = NULL, joined_at = COALESCE(memberships.joined_at, EXCLUDED.joined_at)"
-        f" RETURNING {_COLUMNS}",
+        " requested_at = now(), left_at = NULL, joined_at = COALESCE(memberships.joined_at, EXCLUDED.joined_at),"
+        f" wants_mentor = EXCLUDED.wants_mentor RETURNING {_COLUMNS}",
         member_id,
         association_id,
         roles,
         "active" if active else "pending",
+        wants_mentor,
     )
     assert row is not None
     return _membership(row)

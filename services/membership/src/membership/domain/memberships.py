@@ -31,6 +31,7 @@ class Membership:
     left_at: datetime | None
     renewed_on: date | None
     expires_on: date | None
+    wants_mentor: bool = False
 
     def status(self, today: date) -> Status:
         if self.stored_status == "active" and self.expires_on is not None and self.expires_on < today:

@@ -22,7 +22,12 @@ SOURCE = "membership"
 
 
 async def announce_joined(
-    conn: asyncpg.Connection, member_id: UUID, association: Association, roles: list[Role]
+    conn: asyncpg.Connection,
+    member_id: UUID,
+    association: Association,
+    roles: list[Role],
+    *,
+    wants_mentor: bool = False,
 ) -> None:
     """`member.joined` with everything a consumer needs, then the contact record."""
     account = await accounts.get_account(conn, member_id)
@@ -44,6 +49,7 @@ async def announce_joined(
         availability=[w.message() for w in windows],
         consents=granted_kinds(await consents.current(conn, member_id)),
         federation_matching_allowed=association.federation_matching,
+        wants_mentor=wants_mentor,
     )
     await enqueue(conn, joined, source=SOURCE)
     await announce_contact(conn, member_id)

@@ -306,7 +306,7 @@ async def _create(pool: asyncpg.Pool, person: DemoPerson, federation_admin: Acto
         for day, start, end in person.windows
     ]
     await profiles.replace_availability(pool, actor, windows)
-    await memberships.join(pool, actor, person.association_id)
+    await memberships.join(pool, actor, person.association_id, wants_mentor=person.part in ("member", "pending"))
     if person.part == "admin":
         await admin.appoint_admin(pool, federation_admin, person.association_id, AdminAppointment(email=person.email))
         return member_id

@@ -23,8 +23,11 @@ async def existing_association(conn: asyncpg.Connection, association_id: UUID) -
     return association
 
 
-async def join(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> Membership:
-    """Join as a member: active at once, or pending when the association approves joiners."""
+async def join(pool: asyncpg.Pool, actor: Actor, association_id: UUID, *, wants_mentor: bool = False) -> Membership:
+    """Join as a member: active at once, or pending when the association approves joiners.
+
+    With `wants_mentor`, matching opens a request for a mentor as soon as the membership is active.
+    """
     async with pool.acquire() as conn, conn.transaction():
         association = await existing_association(conn, association_id)
         current = await memberships.get_membership(conn, actor.member_id, association_id)
@@ -33,16 +36,17 @@ async def join(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> Member
                 f"you are already {'waiting to join' if current.stored_status == 'pending' else 'a member of'}"
                 f" {association.name}"
             )
-        return await _admit(conn, actor.member_id, association, active=not association.requires_approval)
-
-
-async def _admit(conn: asyncpg.Connection, member_id: UUID, association: Association, *, active: bool) -> Membership:
-    membership = await memberships.request_membership(
-        conn, member_id, association.association_id, active=active, roles=["member"]
-    )
-    if active:
-        await announce_joined(conn, member_id, association, membership.roles)
-    return membership
+        membership = await memberships.request_membership(
+            conn,
+            actor.member_id,
+            association_id,
+            active=not association.requires_approval,
+            roles=["member"],
+            wants_mentor=wants_mentor,
+        )
+        if membership.stored_status == "active":
+            await announce_joined(conn, actor.member_id, association, membership.roles, wants_mentor=wants_mentor)
+        return membership
 
 
 async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID) -> Membership:
@@ -56,7 +60,7 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
         if current.stored_status != "pending":
             raise Conflict(f"this membership is {current.stored_status}, not pending approval")
         membership = await memberships.activate(conn, member_id, association_id)
-        await announce_joined(conn, member_id, association, membership.roles)
+        await announce_joined(conn, member_id, association, membership.roles, wants_mentor=membership.wants_mentor)
         return membership
 
 

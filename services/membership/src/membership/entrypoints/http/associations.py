@@ -7,12 +7,19 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
+from pydantic import BaseModel, ConfigDict
 
 from membership.domain.associations import Association, AssociationUpdate, NewAssociation
 from membership.entrypoints.http.dependencies import Caller, Pool
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import associations, memberships
 from shared.web.app import BEARER
+
+
+class JoinOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wants_mentor: bool = False
 
 
 class AssociationController(Controller):
@@ -48,9 +55,14 @@ class MembershipController(Controller):
     security = [{BEARER: []}]
 
     @post("/join", operation_id="join_association")
-    async def join(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> MembershipRead:
-        """Join: active at once, or pending until an admin approves when the association asks for approval."""
-        return MembershipRead.of(await memberships.join(pool, actor, association_id), actor.today)
+    async def join(
+        self, association_id: FromPath[UUID], pool: Pool, actor: Caller, data: JSONBody[JoinOptions | None] = None
+    ) -> MembershipRead:
+        """Join: active at once, or pending until an admin approves when the association asks for approval.
+        Send `{"wants_mentor": true}` to be matched with a peer mentor as soon as you are a member."""
+        wants_mentor = data.wants_mentor if data else False
+        joined = await memberships.join(pool, actor, association_id, wants_mentor=wants_mentor)
+        return MembershipRead.of(joined, actor.today)
 
     @post("/leave", operation_id="leave_association", status_code=HTTP_204_NO_CONTENT)
     async def leave(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> None:
