@@ -61,6 +61,7 @@ test: lint typecheck
 bench: install
 	$(BIN)/python bench/outbox_relay.py
 	$(BIN)/python bench/consumer_path.py
+	$(BIN)/python -P bench/matching.py
 
 contracts-snapshot: install
 	$(BIN)/python -m shared.contracts.snapshots --write
