@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 from faststream.kafka import KafkaBroker
@@ -48,20 +48,42 @@ class ServiceSettings:
     log: LogSettings = field(default_factory=LogSettings)
 
 
-class MessagingWorkers:
-    """Consumers and the outbox relay. On stop, the outbox is flushed first, then consumers commit and leave."""
+class BackgroundWorker(Protocol):
+    """A service's own long-running task beside HTTP and consumers (e.g. matching's solver loop)."""
 
-    def __init__(self, broker: KafkaBroker, relay: OutboxRelay, pool: asyncpg.Pool, *, drain_timeout: float = 30.0):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class MessagingWorkers:
+    """Consumers, the outbox relay and the service's background workers. On stop, background workers stop
+    first (they write to the outbox), then the outbox is flushed, then consumers commit and leave."""
+
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        relay: OutboxRelay,
+        pool: asyncpg.Pool,
+        *,
+        background: Sequence[BackgroundWorker] = (),
+        drain_timeout: float = 30.0,
+    ):
         self.broker = broker
         self.relay = relay
         self.pool = pool
+        self.background = list(background)
         self.drain_timeout = drain_timeout
 
     async def start(self) -> None:
         self.relay.start()
         await self.broker.start()
+        for worker in self.background:
+            await worker.start()
 
     async def stop(self) -> None:
+        for worker in reversed(self.background):
+            await worker.stop()
         if not await self.relay.drain(self.drain_timeout):
             log.warning("outbox not empty at stop; the rows wait for the next start")
         await self.relay.stop()
