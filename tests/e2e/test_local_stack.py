@@ -33,11 +33,9 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
         announced = psql_count(ports, "membership", "SELECT count(*) FROM memberships WHERE joined_at IS NOT NULL")
         assert announced == 12
         deadline = time.monotonic() + 30
-        while (
-            time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") < 12
-        ):
+        while time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM people") < 12:
             time.sleep(0.2)
-        assert psql_count(ports, "matching", "SELECT count(*) FROM member_profiles") == announced
+        assert psql_count(ports, "matching", "SELECT count(*) FROM people") == announced
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
         assert psql_count(ports, "events", "SELECT count(*) FROM members") == announced
     finally:

@@ -91,9 +91,7 @@ def test_newcomer_registers_joins_describes_themselves_mentors_exports_and_erase
 
         # the other services know the newcomer through the broker
         assert wait_for(
-            lambda: psql_count(
-                ports, "matching", f"SELECT count(*) FROM member_profiles WHERE member_id = '{member_id}'"
-            )
+            lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'")
         )
         assert wait_for(
             lambda: psql_count(
@@ -140,10 +138,7 @@ def test_newcomer_registers_joins_describes_themselves_mentors_exports_and_erase
         gone = f"SELECT count(*) FROM directory WHERE member_id = '{member_id}'"
         assert wait_for(lambda: psql_count(ports, "notifications", gone) == 0)
         assert wait_for(
-            lambda: (
-                psql_count(ports, "matching", f"SELECT count(*) FROM member_profiles WHERE member_id = '{member_id}'")
-                == 0
-            )
+            lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'") == 0
         )
         assert ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}), 401)
     finally:

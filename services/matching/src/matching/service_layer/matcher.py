@@ -1,0 +1,224 @@
+"""The solver loop: a background worker that keeps every open request proposed to the best free mentor.
+
+A round (`match_round`):
+
+1. expires the proposals nobody answered in time (`match.expired`, the pair excluded, the request open);
+2. loads every open request and every mentor who may be matched (`adapters.pool`);
+3. finds the eligible pairs with each request's association's weights (`generate_candidates`, grouped
+   by configuration) and solves them together, exactly (`solve`: maximum total score within capacities);
+4. writes each chosen pair as a proposal, one transaction each (`proposals.propose`, which reserves the
+   mentor's place atomically);
+5. records why each request left over has no proposal and publishes it when the reason changed.
+
+`Matcher` runs rounds: woken by `LISTEN matching_changed` (triggers fire when something that may allow a
+new proposal changed), debounced so that a burst of changes is solved once, and at least every
+`poll_interval_seconds` (expiry, and any wake-up missed while reconnecting). With `exclusive`, a session
+advisory lock lets one process solve at a time; correctness never depends on it (the reservation in
+step 4 is the guard), it only saves solving the same thing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+import asyncpg
+import numpy as np
+
+from matching.adapters import pool as matching_pool
+from matching.adapters import weights as weight_store
+from matching.adapters.pool import OpenRequest
+from matching.domain.candidates import explain_unmatched, generate_candidates
+from matching.domain.model import Mentor
+from matching.domain.scoring import MatchingConfig, Weights
+from matching.domain.solver import PairTable, solve
+from matching.service_layer.proposals import Chosen, expire_due, propose
+from matching.service_layer.unmatched import Unmatched, record_unmatched
+from matching.settings import MatcherSettings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "matching_changed"
+_LOCK_KEY = 0x6D6174636865  # "matche": one solver at a time per database
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a round solves over, read at one moment."""
+
+    requests: Sequence[OpenRequest]
+    mentors: Sequence[Mentor]
+    excluded: set[tuple[UUID, UUID]]
+    weights: dict[UUID, Weights]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The pairs to propose and the requests left over, with their reasons."""
+
+    chosen: list[Chosen]
+    unmatched: list[Unmatched]
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    expired: int
+    proposed: int
+    unmatched_published: int
+
+
+async def load_snapshot(pool: asyncpg.Pool) -> Snapshot:
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        return Snapshot(
+            requests=await matching_pool.open_requests(conn),
+            mentors=await matching_pool.mentors(conn),
+            excluded=await matching_pool.excluded_pairs(conn),
+            weights=await weight_store.all_stored_weights(conn),
+        )
+
+
+def plan(snapshot: Snapshot, settings: MatcherSettings, now: datetime) -> Plan:
+    """The optimal assignment of the snapshot's requests (each scored with its association's weights) and
+    the reason each request left over has none."""
+    matchable = [o for o in snapshot.requests if o.consented]
+    groups: dict[MatchingConfig, list[int]] = {}
+    for index, open_request in enumerate(matchable):
+        weights = snapshot.weights.get(open_request.request.association_id, Weights())
+        config = MatchingConfig(weights=weights, min_overlap_minutes=settings.min_overlap_minutes)
+        groups.setdefault(config, []).append(index)
+
+    mentors = snapshot.mentors
+    parts = []
+    for config, members in groups.items():
+        found = generate_candidates(
+            [matchable[i].request for i in members], mentors, config, now=now, excluded=snapshot.excluded
+        )
+        parts.append((np.asarray(members, dtype=np.int64)[found.request], found.mentor, found.score))
+    table = PairTable(
+        request=np.concatenate([p[0] for p in parts] or [np.zeros(0, np.int64)]).astype(np.int32),
+        mentor=np.concatenate([p[1] for p in parts] or [np.zeros(0, np.int32)]).astype(np.int32),
+        score=np.concatenate([p[2] for p in parts] or [np.zeros(0, np.int64)]).astype(np.int64),
+        capacity=np.array([m.free_capacity if m.available else 0 for m in mentors], dtype=np.int64),
+    )
+    mentor_of = solve(table).mentor_of(table, len(matchable)).tolist()
+
+    chosen, unmatched = [], [Unmatched(o, "no_consent") for o in snapshot.requests if not o.consented]
+    for config, members in groups.items():
+        left = [i for i in members if mentor_of[i] < 0]
+        chosen += [Chosen(matchable[i].request, mentors[mentor_of[i]], config) for i in members if mentor_of[i] >= 0]
+        reasons = explain_unmatched(
+            [matchable[i].request for i in left], mentors, config, now=now, excluded=snapshot.excluded
+        )
+        unmatched += [Unmatched(matchable[i], reason.value) for i, reason in zip(left, reasons, strict=True)]
+    chosen.sort(key=lambda c: (c.request.created_at, c.request.request_id))
+    return Plan(chosen, unmatched)
+
+
+async def match_round(pool: asyncpg.Pool, settings: MatcherSettings, now: datetime) -> RoundReport:
+    """One round (see the module docstring)."""
+    expired = await expire_due(pool, now)
+    snapshot = await load_snapshot(pool)
+    decided = plan(snapshot, settings, now)
+    proposed = [await propose(pool, chosen, settings, now) for chosen in decided.chosen]
+    published = await record_unmatched(pool, decided.unmatched, now)
+    report = RoundReport(len(expired), sum(p is not None for p in proposed), published)
+    if report != RoundReport(0, 0, 0):
+        log.info("matching round", extra=report.__dict__ | {"open_requests": len(snapshot.requests)})
+    return report
+
+
+class Matcher:
+    """The background worker (`start`/`stop`) that runs `match_round` when woken, debounced, and on a poll."""
+
+    def __init__(self, pool: asyncpg.Pool, settings: MatcherSettings, *, clock: Clock = utc_now) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.clock = clock
+        self.rounds = 0
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.settings.enabled and self._task is None:
+            self._stopping.clear()
+            self._task = asyncio.create_task(self._run(), name="matcher")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Solve soon (after the debounce)."""
+        self._wake.set()
+
+    async def run_once(self) -> RoundReport:
+        """One round now, in the caller's task (no lock)."""
+        report = await match_round(self.pool, self.settings, self.clock())
+        self.rounds += 1
+        return report
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while not self._stopping.is_set():
+            try:
+                await self._listen_and_solve()
+            except Exception:  # a background worker outlives any one failure: log it, wait, start again
+                log.exception("matcher interrupted; starting again", extra={"delay": backoff})
+                await self._pause(backoff)
+                backoff = min(backoff * 2, self.settings.poll_interval_seconds)
+
+    async def _listen_and_solve(self) -> None:
+        async with self.pool.acquire() as listener:
+            await listener.add_listener(CHANNEL, self._on_notify)
+            try:
+                while not self._stopping.is_set():
+                    self._wake.clear()  # what changes from now on asks for the next round
+                    if not await self._solve_round(listener):
+                        self._wake.set()  # another process is solving: solve again after it
+                    await self._wait_for_work()
+            finally:
+                with contextlib.suppress(Exception):
+                    await listener.remove_listener(CHANNEL, self._on_notify)
+
+    async def _solve_round(self, listener: asyncpg.Connection) -> bool:
+        """A round under the advisory lock (when exclusive); False when another process holds it."""
+        if not self.settings.exclusive:
+            await self.run_once()
+            return True
+        if not await listener.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK_KEY):
+            return False
+        try:
+            await self.run_once()
+        finally:
+            await listener.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+        return True
+
+    async def _wait_for_work(self) -> None:
+        """Until woken (then the debounce) or the poll interval passes."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval_seconds)
+        if self._wake.is_set() and not self._stopping.is_set():
+            await self._pause(self.settings.debounce_seconds)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep `seconds`; only a stop cuts it short."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
