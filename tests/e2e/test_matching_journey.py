@@ -80,6 +80,7 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         # ask for a mentor with a fresh token (it carries the new role); matching learns of the join
         # through the broker first
         me = bearer(membership, "leo@example.org", PASSWORD)
+
         def ask() -> Any:
             response = matching.post("/requests", headers=me, json={"association_id": cp})
             return response.json() if response.status_code == 201 else None
