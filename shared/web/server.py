@@ -22,6 +22,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 log = logging.getLogger(__name__)
 
 
+ON_HTTP_STOP = "on_http_stop"  # app.state key: callables run when HTTP starts stopping
+
+
 class HttpSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HTTP_", extra="ignore")
 
@@ -62,6 +65,10 @@ async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None
 
     def stop_http() -> None:
         log.info("stopping HTTP")
+        # End long-lived responses (event streams) first: uvicorn would otherwise wait out its graceful
+        # timeout for them and then cut them off.
+        for hook in app.state.get(ON_HTTP_STOP, ()):
+            hook()
         server.should_exit = True
 
     def stop_all() -> None:

@@ -1,0 +1,78 @@
+"""Sending e-mail through an SMTP server (aiosmtplib): STARTTLS or TLS, optional login.
+
+One connection is kept while a burst of e-mails goes out and closed after it; after any error the
+connection is dropped, so the next e-mail starts on a fresh one.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import aiosmtplib
+from aiosmtplib.errors import SMTPDataError, SMTPException, SMTPRecipientRefused, SMTPRecipientsRefused
+
+from notifications.settings import SmtpSettings
+
+
+class DeliveryError(Exception):
+    """The server did not take the e-mail. `permanent`: it refused it (5xx); trying again will not help."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class SmtpMailer:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, message: EmailMessage) -> None:
+        """Hand `message` to the server; raises DeliveryError when it did not accept it."""
+        try:
+            client = await self._connected()
+            await client.send_message(message)
+        except SMTPRecipientsRefused as error:
+            await self.close()
+            first = error.recipients[0]
+            raise DeliveryError(
+                f"recipient refused: {first.code} {first.message}", permanent=_refusal(first.code)
+            ) from error
+        except (SMTPRecipientRefused, SMTPDataError) as error:
+            # Refusals of this one e-mail; a refused login or sender is the whole server's set-up: retried.
+            await self.close()
+            raise DeliveryError(f"refused: {error.code} {error.message}", permanent=_refusal(error.code)) from error
+        except (SMTPException, OSError, TimeoutError) as error:
+            await self.close()
+            raise DeliveryError(f"{type(error).__name__}: {error}", permanent=False) from error
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is None or not client.is_connected:
+            return
+        try:
+            await client.quit()
+        except (SMTPException, OSError, TimeoutError):
+            client.close()
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is not None and self._client.is_connected:
+            return self._client
+        s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            use_tls=s.tls,
+            start_tls=False if s.tls else s.starttls,
+            username=s.username,
+            password=None if s.password is None else s.password.get_secret_value(),
+            timeout=s.timeout_seconds,
+        )
+        await client.connect()
+        self._client = client
+        return client
+
+
+def _refusal(code: int) -> bool:
+    return 500 <= code < 600

@@ -1,0 +1,76 @@
+"""What is sent, to whom: the one table from integration-event type to the messages it causes.
+
+Each rule names who receives it (`to`: the payload's `<to>_id` field), the template, its category (what
+preferences and unsubscribe links act on), whether it is urgent (urgent e-mails go out during quiet
+hours), and for two-person messages the other person (`peer`), whose display name the template may use.
+
+To notify on another service's facts (the events service's conferences), add its event types here
+with category "conferences", add the templates, and subscribe to its topic in entrypoints/consumers.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from uuid import UUID
+
+from notifications.domain.categories import Category
+from shared.contracts.envelope import MessageData
+
+Role = Literal["member", "mentor", "mentee"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    to: Role
+    template: str
+    category: Category
+    urgent: bool = False
+    peer: Role | None = None
+
+
+# Proposals expire after 72 hours, so a proposal waits for the end of quiet hours: no rule below is
+# urgent. Account security e-mails (a new sign-in, a password reset) would be.
+DISPATCH: dict[str, tuple[Rule, ...]] = {
+    "member.joined": (Rule("member", "welcome", "account"),),
+    "mentor.approved": (Rule("member", "mentor_approved", "matching"),),
+    "match.proposed": (Rule("mentor", "match_proposed", "matching"),),
+    "match.accepted": (
+        Rule("mentee", "introduction", "matching", peer="mentor"),
+        Rule("mentor", "introduction", "matching", peer="mentee"),
+    ),
+    "match.declined": (Rule("mentee", "match_declined", "matching"),),
+    "match.expired": (Rule("mentee", "match_expired", "matching"),),
+    "request.unmatched": (Rule("mentee", "request_unmatched", "matching"),),
+    # one e-mail each: the mentorship ended, and a request for feedback
+    "mentorship.ended": (
+        Rule("mentee", "mentorship_ended", "matching", peer="mentor"),
+        Rule("mentor", "mentorship_ended", "matching", peer="mentee"),
+    ),
+}
+
+TEMPLATES: frozenset[str] = frozenset(rule.template for rules in DISPATCH.values() for rule in rules)
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """One message of one rule, with its recipient (and the other person, if any) resolved."""
+
+    rule: Rule
+    member_id: UUID
+    peer_id: UUID | None
+
+
+def messages_for(data: MessageData) -> list[Addressed]:
+    """The messages a payload causes, per the table; none for types the table does not name."""
+    return [
+        Addressed(rule, _member(data, rule.to), None if rule.peer is None else _member(data, rule.peer))
+        for rule in DISPATCH.get(data.event_type, ())
+    ]
+
+
+def _member(data: MessageData, role: Role) -> UUID:
+    member_id = getattr(data, f"{role}_id", None)
+    if not isinstance(member_id, UUID):
+        raise TypeError(f"{data.event_type} has no {role}_id")
+    return member_id

@@ -1,0 +1,39 @@
+"""Where the links in a message lead: pages of the web client, and the one-click unsubscribe endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True)
+class Links:
+    public_url: str  # the web client (the gateway)
+    unsubscribe_url: str  # notifications' one-click unsubscribe endpoint
+
+    def page(self, path: str) -> str:
+        return f"{self.public_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def unsubscribe(self, token: str) -> str:
+        separator = "&" if "?" in self.unsubscribe_url else "?"
+        return f"{self.unsubscribe_url}{separator}{urlencode({'token': token})}"
+
+    def action(self, template: str, data: dict[str, Any]) -> str:
+        """The page a message invites its reader to open."""
+        match template:
+            case "match_proposed":
+                return self.page(f"proposals/{data['match_id']}")
+            case "introduction":
+                return self.page(f"mentorships/{data['match_id']}")
+            case "mentorship_ended":
+                return self.page(f"mentorships/{data['match_id']}/feedback")
+            case "match_declined" | "match_expired" | "request_unmatched":
+                return self.page("mentoring")
+            case "mentor_approved":
+                return self.page("mentoring")
+            case _:
+                return self.page("")
+
+    def preferences(self) -> str:
+        return self.page("settings/notifications")

@@ -1,0 +1,56 @@
+"""What a template sees: the reader's name and language, the message's data, its links and local times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from notifications.domain.dispatch import Role
+from notifications.domain.links import Links
+from notifications.domain.locales import format_datetime, pick_locale
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The person a message is rendered for, and the other person it names, if any."""
+
+    name: str | None
+    locale: str
+    time_zone: str | None
+    role: Role
+    peer_name: str | None = None
+
+
+def template_context(
+    template: str, data: dict[str, Any], reader: Reader, links: Links, unsubscribe_link: str | None
+) -> dict[str, Any]:
+    """Variables of every template: `name`, `peer_name`, `role`, `data` (the payload as JSON), `link` (the
+    page to open), `slot` (a first slot in the reader's time), `local(iso)`, and the footer's links."""
+    locale = pick_locale(reader.locale)
+
+    def local(moment: str | datetime) -> str:
+        when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return format_datetime(when, reader.time_zone, locale)
+
+    return {
+        "locale": locale,
+        "name": reader.name,
+        "peer_name": reader.peer_name,
+        "role": reader.role,
+        "data": data,
+        "link": links.action(template, data),
+        "slot": _first_slot(data, reader, local),
+        "local": local,
+        "preferences_link": links.preferences(),
+        "unsubscribe_link": unsubscribe_link,
+    }
+
+
+def _first_slot(data: dict[str, Any], reader: Reader, local: Any) -> str | None:
+    slot = data.get("first_slot")
+    if not slot:
+        return None
+    if reader.time_zone:
+        return str(local(slot["starts_at"]))
+    return slot.get(f"{reader.role}_local") or str(local(slot["starts_at"]))

@@ -1,0 +1,77 @@
+"""HTTP: an association admin's view of e-mail delivery status: statuses and reasons, never content."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery, QueryParameter
+from pydantic import BaseModel, Field
+
+from notifications.adapters import delivery_status
+from notifications.adapters.delivery_status import DeliveryStatus
+from notifications.domain.categories import Category
+from notifications.entrypoints.http.dependencies import Caller, Pool
+from shared.web.app import BEARER
+from shared.web.auth import Principal
+from shared.web.errors import Forbidden
+
+
+class DeliveryRead(BaseModel):
+    delivery_id: UUID
+    member_id: UUID
+    template: str
+    category: Category
+    status: DeliveryStatus
+    status_reason: str | None = Field(description="why it waits or was not sent, e.g. quiet_hours, preference_off")
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class DeliveriesRead(BaseModel):
+    association_id: UUID
+    counts: dict[DeliveryStatus, int] = Field(description="all of the association's deliveries by status")
+    page: int
+    page_size: int
+    total: int = Field(description="deliveries matching the status filter")
+    deliveries: list[DeliveryRead] = Field(description="newest first")
+
+
+def require_admin(caller: Principal, association_id: UUID) -> None:
+    if not caller.has_role(str(association_id), "admin"):
+        raise Forbidden("only an admin of this association can see its e-mail deliveries")
+
+
+class DeliveryStatusController(Controller):
+    path = "/associations/{association_id:uuid}/deliveries"
+    tags = ["delivery status"]
+    security = [{BEARER: []}]
+
+    @get("/", operation_id="list_association_deliveries")
+    async def deliveries(
+        self,
+        association_id: FromPath[UUID],
+        pool: Pool,
+        caller: Caller,
+        status: FromQuery[DeliveryStatus | None] = None,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> DeliveriesRead:
+        """The association's e-mail deliveries, newest first (of one status when given), with counts per status.
+        Only status is shown: never an address or what was written."""
+        require_admin(caller, association_id)
+        found = await delivery_status.association_deliveries(
+            pool, association_id, status, (page - 1) * page_size, page_size
+        )
+        return DeliveriesRead(
+            association_id=association_id,
+            counts=found.counts,
+            page=page,
+            page_size=page_size,
+            total=found.counts[status] if status else sum(found.counts.values()),
+            deliveries=[DeliveryRead(**asdict(delivery)) for delivery in found.deliveries],
+        )

@@ -1,0 +1,241 @@
+"""The e-mail sender: a background worker that sends due deliveries through SMTP, once each.
+
+Exactly once, as far as SMTP allows. Each delivery is claimed with `FOR UPDATE SKIP LOCKED` in a
+transaction that stays open while the e-mail is handed to the server and then records the outcome
+(sent, a retry, failed). So:
+
+- two senders (tasks or replicas) never hold the same delivery at once: no concurrent double send;
+- a delivery is `sent` exactly when the server's acceptance was recorded; if the process dies or the
+  database is lost between the server's "250 OK" and the commit, the row is still pending and the
+  e-mail is sent again. The alternative (commit "attempt started" before sending, "sent" after) only
+  changes that duplicate into a loss: a row left "started" must either be resent (the same duplicate)
+  or given up (an e-mail never sent). We prefer a rare duplicate to a lost e-mail.
+- the duplicate no design avoids: the server took the e-mail but its acknowledgement was lost (a
+  timeout after the data was sent). Every attempt carries the delivery's stable Message-ID
+  (`<delivery_id@fellowship>`), so mail systems that dedupe on it show one e-mail.
+
+A refused or failed send is retried with exponential backoff, and `failed` after `max_attempts` (or at
+once when the server refuses this e-mail for good, a 5xx). Before sending, the sender decides again
+(consent, preferences, quiet hours, address), since things may have changed while the e-mail waited.
+
+The worker wakes on `LISTEN deliveries` (a trigger notifies on insert), when the earliest postponed
+delivery falls due, and at least every `poll_interval_seconds`. Time comes from `clock`, so tests can
+move it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Literal, Protocol
+from uuid import UUID
+
+import asyncpg
+
+from notifications.adapters import deliveries, recipients
+from notifications.adapters.deliveries import DueDelivery
+from notifications.adapters.smtp import DeliveryError
+from notifications.adapters.templates import Templates
+from notifications.domain.delivery import Hold, Recipient, Send, Suppress, decide, retry_delay
+from notifications.domain.email_message import compose
+from notifications.domain.links import Links
+from notifications.domain.rendering import Reader, template_context
+from notifications.domain.unsubscribe import sign
+from notifications.service_layer.notify import Clock, display_name, utc_now
+from notifications.settings import SenderSettings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "deliveries"
+
+
+class Mailer(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class EmailSender:
+    """The background worker (`start`/`stop`); `run_once` sends what is due now, in the caller's task."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        mailer_factory: Callable[[], Mailer],
+        templates: Templates,
+        links: Links,
+        *,
+        sender_address: str,
+        unsubscribe_secret: str,
+        settings: SenderSettings,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.pool = pool
+        self.mailer_factory = mailer_factory
+        self.templates = templates
+        self.links = links
+        self.sender_address = sender_address
+        self.secret = unsubscribe_secret
+        self.settings = settings
+        self.clock = clock
+        self.sent = 0
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.settings.enabled and self._task is None:
+            self._stopping.clear()
+            self._task = asyncio.create_task(self._run(), name="email-sender")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Look for due e-mails now (e.g. after moving a test clock)."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Settle every delivery due now, `concurrency` at a time; how many were settled."""
+        counts = await asyncio.gather(*(self._drain() for _ in range(self.settings.concurrency)))
+        return sum(counts)
+
+    # -- one delivery ------------------------------------------------------------------------
+    async def settle_one(self, mailer: Mailer) -> bool:
+        """Claim the most overdue delivery and send, postpone or give it up; False when none is due."""
+        now = self.clock()
+        async with self.pool.acquire() as conn, conn.transaction():
+            due = await deliveries.claim_due(conn, now)
+            if due is None:
+                return False
+            recipient = await recipients.load(conn, due.member_id)
+            decision = decide(
+                recipient,
+                due.category,
+                urgent=due.urgent,
+                now=now,
+                recorded_at=due.created_at,
+                policy=self.settings.policy(),
+            )
+            match decision:
+                case Suppress(reason=reason):
+                    await deliveries.settle(conn, due.delivery_id, "suppressed", reason)
+                case Hold(until=until, reason=reason):
+                    status: Literal["pending", "held"] = "held" if reason == "quiet_hours" else "pending"
+                    await deliveries.postpone(conn, due.delivery_id, status, until, reason)
+                case Send():
+                    assert recipient is not None and recipient.email
+                    await self._send(conn, mailer, due, recipient, now)
+        return True
+
+    async def _send(
+        self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, recipient: Recipient, now: datetime
+    ) -> None:
+        attempts = due.attempts + 1
+        try:
+            await mailer.send(await self._message(conn, due, recipient, now))
+        except DeliveryError as error:
+            await self._failed(conn, due, attempts, error, now)
+            return
+        await deliveries.mark_sent(conn, due.delivery_id, attempts, now)
+        self.sent += 1
+
+    async def _failed(
+        self, conn: asyncpg.Connection, due: DueDelivery, attempts: int, error: DeliveryError, now: datetime
+    ) -> None:
+        if error.permanent or attempts >= self.settings.max_attempts:
+            log.warning("e-mail failed", extra={"delivery_id": str(due.delivery_id), "reason": error.reason})
+            await deliveries.settle(conn, due.delivery_id, "failed", error.reason, attempts)
+            return
+        delay = retry_delay(attempts, self.settings.retry_base, self.settings.retry_max)
+        log.info("e-mail not sent; retrying", extra={"delivery_id": str(due.delivery_id), "reason": error.reason})
+        await deliveries.postpone(conn, due.delivery_id, "pending", now + delay, error.reason, attempts)
+
+    async def _message(
+        self, conn: asyncpg.Connection, due: DueDelivery, recipient: Recipient, now: datetime
+    ) -> EmailMessage:
+        assert recipient.email is not None
+        peer = due.context.get("peer_id")
+        peer_name = await display_name(conn, UUID(peer) if peer else None)
+        reader = Reader(
+            recipient.display_name, recipient.locale, recipient.time_zone, due.context.get("role", "member"), peer_name
+        )
+        unsubscribe = self.links.unsubscribe(sign(recipient.member_id, due.category, self.secret))
+        context = template_context(due.template, due.context["data"], reader, self.links, unsubscribe)
+        try:
+            rendered = self.templates.render(due.template, recipient.locale, context)
+        except Exception as error:  # a template bug must not stop the queue: it becomes a failed attempt
+            log.exception("e-mail template failed", extra={"delivery_id": str(due.delivery_id)})
+            raise DeliveryError(f"template {due.template}: {error!r}", permanent=False) from error
+        return compose(
+            rendered,
+            sender=self.sender_address,
+            to=recipient.email,
+            to_name=recipient.display_name,
+            message_id=due.message_id,
+            unsubscribe_link=unsubscribe,
+            date=now,
+        )
+
+    # -- the loop ----------------------------------------------------------------------------
+    async def _drain(self) -> int:
+        mailer = self.mailer_factory()
+        settled = 0
+        try:
+            while not self._stopping.is_set() and await self.settle_one(mailer):
+                settled += 1
+        finally:
+            await mailer.close()
+        return settled
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while not self._stopping.is_set():
+            try:
+                await self._listen_and_send()
+            except Exception:  # a background worker outlives any one failure: log it, wait, start again
+                log.exception("e-mail sender interrupted; starting again", extra={"delay": backoff})
+                await self._pause(backoff)
+                backoff = min(backoff * 2, self.settings.poll_interval_seconds)
+
+    async def _listen_and_send(self) -> None:
+        async with self.pool.acquire() as listener:
+            await listener.add_listener(CHANNEL, self._on_notify)
+            try:
+                while not self._stopping.is_set():
+                    self._wake.clear()
+                    await self.run_once()
+                    await self._wait(await self._idle_time(listener))
+            finally:
+                with contextlib.suppress(Exception):
+                    await listener.remove_listener(CHANNEL, self._on_notify)
+
+    async def _idle_time(self, conn: asyncpg.Connection) -> float:
+        """Until the earliest postponed delivery falls due, at most the poll interval."""
+        poll = self.settings.poll_interval_seconds
+        next_due = await deliveries.next_due_at(conn)
+        if next_due is None:
+            return poll
+        # never below a floor: a due row another replica holds must not make this loop spin
+        return max(0.05, min(poll, (next_due - self.clock()) / timedelta(seconds=1)))
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()

@@ -1,0 +1,225 @@
+"""Notifications API harness: the real app (as `bootstrap` builds it) on a fresh real PostgreSQL database.
+
+`api` drives it over HTTP the way the gateway would, with access tokens signed by a key made for the
+test (membership is not running). Set-up shortcuts write inbox entries and deliveries with SQL, as the
+notification pipeline would. `served` runs the same app under a real uvicorn server on a free port, for
+the live event stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+import jwt
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from litestar import Litestar
+
+from notifications.adapters.inbox_listener import InboxListener
+from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
+from shared.db.pool import DatabaseSettings
+from shared.embedded import free_port
+from shared.testing.plugin import ServiceDatabase
+from shared.web.auth import JwtSettings, JwtValidator, LocalKeys
+
+
+@dataclass
+class Tokens:
+    """Signs access tokens the way membership does (EdDSA, with a key id); `jwks` is its public key set."""
+
+    key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
+    kid: str = "test-key"
+    settings: JwtSettings = field(default_factory=JwtSettings)
+
+    def jwks(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = jwt.get_algorithm_by_name("EdDSA").to_jwk(self.key.public_key(), as_dict=True)  # type: ignore[arg-type]
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def issue(
+        self,
+        subject: UUID | str,
+        roles: dict[str, list[str]] | None = None,
+        *,
+        lifetime: timedelta = timedelta(minutes=5),
+        **overrides: Any,
+    ) -> str:
+        """A token for `subject`; `overrides` replace claims (e.g. `aud=`), a negative lifetime makes it expired."""
+        now = datetime.now(UTC)
+        claims = {
+            "iss": self.settings.issuer,
+            "aud": self.settings.audience,
+            "sub": str(subject),
+            "iat": now,
+            "exp": now + lifetime,
+            "roles": roles or {},
+            "federation_roles": [],
+            **overrides,
+        }
+        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def validator(self) -> JwtValidator:
+        return JwtValidator(self.settings, jwks_client=LocalKeys(self.jwks()))
+
+
+@dataclass
+class Member:
+    """A member with a token holding `roles` in their association."""
+
+    member_id: UUID
+    association_id: UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    app: Litestar
+    pool: asyncpg.Pool
+    tokens: Tokens
+    listener: InboxListener
+    unsubscribe_secret: str
+
+    def member(self, association_id: UUID | None = None, roles: Sequence[str] = ("member",)) -> Member:
+        member_id, association_id = uuid4(), association_id or uuid4()
+        return Member(member_id, association_id, self.tokens.issue(member_id, {str(association_id): list(roles)}))
+
+    async def in_directory(self, member: Member, *, time_zone: str | None = None) -> None:
+        """The member as membership told notifications about them."""
+        await self.pool.execute(
+            "INSERT INTO directory (member_id, association_id, associations, display_name, email, time_zone)"
+            " VALUES ($1, $2, $3, 'Ada Example', 'ada@example.org', $4)",
+            member.member_id,
+            member.association_id,
+            [member.association_id],
+            time_zone,
+        )
+
+    async def entry(
+        self,
+        member: Member | UUID,
+        *,
+        title: str = "A mentor is proposed",
+        category: str = "matching",
+        created_at: datetime | None = None,
+        read: bool = False,
+    ) -> UUID:
+        """An inbox entry, inserted as the notification pipeline does (the `inbox` trigger fires)."""
+        entry_id = uuid4()
+        await self.pool.execute(
+            "INSERT INTO inbox_entries (entry_id, member_id, event_id, category, template, title, body, link,"
+            " context, created_at, read_at)"
+            " VALUES ($1, $2, $3, $4, 'match_proposed', $5, 'Open it to answer.', 'http://web/proposals/1',"
+            " $6, coalesce($7, now()), CASE WHEN $8 THEN now() END)",
+            entry_id,
+            member.member_id if isinstance(member, Member) else member,
+            uuid4(),
+            category,
+            title,
+            {"mentor_name": "Grace Private", "email": "grace@example.org"},
+            created_at,
+            read,
+        )
+        return entry_id
+
+    async def delivery(
+        self,
+        association_id: UUID | None,
+        member_id: UUID | None = None,
+        status: str = "sent",
+        *,
+        reason: str | None = None,
+        created_at: datetime | None = None,
+    ) -> UUID:
+        """An e-mail delivery as the pipeline records it (its context holds what must never be shown)."""
+        delivery_id = uuid4()
+        await self.pool.execute(
+            "INSERT INTO deliveries (delivery_id, event_id, member_id, channel, association_id, category, template,"
+            " context, status, status_reason, attempts, message_id, created_at, sent_at)"
+            " VALUES ($1, $2, $3, 'email', $4, 'conferences', 'registration_confirmed', $5, $6, $7, 1, $8,"
+            " coalesce($9, now()), CASE WHEN $6 = 'sent' THEN now() END)",
+            delivery_id,
+            uuid4(),
+            member_id or uuid4(),
+            association_id,
+            {"body": "Dear Ada, your seat is booked", "email": "ada@example.org"},
+            status,
+            reason,
+            f"<{delivery_id}@fellowship.test>",
+            created_at,
+        )
+        return delivery_id
+
+    async def preference(self, member: Member, category: str, channel: str) -> bool | None:
+        """The stored choice (None: never chosen, so on)."""
+        enabled: bool | None = await self.pool.fetchval(
+            "SELECT enabled FROM preferences WHERE member_id = $1 AND category = $2 AND channel = $3",
+            member.member_id,
+            category,
+            channel,
+        )
+        return enabled
+
+
+@pytest.fixture
+def tokens() -> Tokens:
+    return Tokens()
+
+
+@pytest.fixture
+async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterator[Api]:
+    url = await service_database(MIGRATIONS)
+    service = await bootstrap(NotificationsServiceSettings(database=DatabaseSettings(url=url)))
+    service.app.state.jwt_validator = tokens.validator()
+    listener: InboxListener = service.app.state.inbox_listener
+    try:
+        # In the test's own event loop, so the app and the test share the pool.
+        transport = httpx.ASGITransport(app=service.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+            yield Api(
+                client=client,
+                app=service.app,
+                pool=service.pool,
+                tokens=tokens,
+                listener=listener,
+                unsubscribe_secret=service.app.state.unsubscribe_secret,
+            )
+    finally:
+        await listener.stop()
+        await service.pool.close()
+
+
+@pytest.fixture
+async def served(api: Api) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the same app served by uvicorn on 127.0.0.1 (real sockets, so streams really stream)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            api.app, host="127.0.0.1", port=port, log_config=None, lifespan="on", timeout_graceful_shutdown=2
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # raises what stopped it, if anything
+            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
+        await asyncio.sleep(0.01)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

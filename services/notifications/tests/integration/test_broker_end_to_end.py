@@ -1,0 +1,118 @@
+"""Membership's and matching's messages on the real broker become e-mails at a real SMTP server: the
+notifications service as `bootstrap` builds it (consumers, the e-mail sender, the inbox listener)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from aiokafka import AIOKafkaProducer
+
+from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
+from notifications.entrypoints.consumers import GROUP
+from notifications.settings import SmtpSettings
+from shared.contracts import Envelope, Topic, new_envelope
+from shared.contracts.matching import MatchProposed
+from shared.contracts.membership import ContactUpdated, MemberJoined
+from shared.db.pool import DatabaseSettings
+from shared.messaging import KafkaSettings
+from shared.testing.plugin import ServiceDatabase
+from shared.testing.topics import make_topics
+
+from .mail_harness import MailCatcher, mail_fixture, sender_settings  # noqa: F401  # the fixture
+
+
+async def test_messages_on_the_broker_become_emails_once(
+    service_database: ServiceDatabase, kafka_settings: KafkaSettings, mail: MailCatcher
+) -> None:
+    bootstrap_servers = kafka_settings.bootstrap_servers
+    topics = [Topic.MEMBER, Topic.CONTACT, Topic.MATCH]
+    await make_topics(bootstrap_servers, *topics, *(f"{topic}.{GROUP}.dlq" for topic in topics))
+    association, mentor, mentee = uuid4(), uuid4(), uuid4()
+    settings = NotificationsServiceSettings(
+        database=DatabaseSettings(url=await service_database(MIGRATIONS)),
+        kafka=kafka_settings,
+        smtp=SmtpSettings(host="127.0.0.1", port=mail.port),
+        sender=sender_settings(poll_interval_seconds=0.2),
+    )
+    service = await bootstrap(settings)
+    producer = AIOKafkaProducer(**kafka_settings.producer_options())
+    await producer.start()
+    await service.workers.start()
+    try:
+        for member, name in ((mentor, "Marc Mentor"), (mentee, "Mia Mentee")):
+            await _publish(producer, Topic.CONTACT, _contact(member, association, name))
+            await _publish(producer, Topic.MEMBER, _joined(member, association))
+        proposed = _proposal(mentee, mentor, association)
+        await _publish(producer, Topic.MATCH, proposed)
+        await _publish(producer, Topic.MATCH, proposed)  # the same envelope again: a redelivery
+
+        await mail.wait_for(3, timeout=90)
+        await asyncio.sleep(2)  # time for a duplicate to show up
+        subjects = sorted((str(m["To"]), str(m["Subject"])) for m in mail.messages)
+        assert subjects == [
+            (f"Marc Mentor <{mentor.hex}@example.org>", "Someone would welcome your support as a mentor"),
+            (f"Marc Mentor <{mentor.hex}@example.org>", "Welcome to Fellowship"),
+            (f"Mia Mentee <{mentee.hex}@example.org>", "Welcome to Fellowship"),
+        ]
+        entries = await service.pool.fetchval("SELECT count(*) FROM inbox_entries WHERE member_id = $1", mentor)
+        assert entries == 2
+
+        # the mentee is erased: membership's tombstone on the contact topic
+        await producer.send_and_wait(Topic.CONTACT, value=None, key=str(mentee).encode())
+        await _until(lambda: _known(service.pool, mentee), False)
+        assert await service.pool.fetchval("SELECT count(*) FROM deliveries WHERE member_id = $1", mentee) == 0
+    finally:
+        await producer.stop()
+        await service.workers.stop()
+
+
+def _contact(member: UUID, association: UUID, name: str) -> Envelope:
+    return new_envelope(
+        ContactUpdated(
+            member_id=member, association_id=association, display_name=name, email=f"{member.hex}@example.org"
+        ),
+        source="membership",
+    )
+
+
+def _joined(member: UUID, association: UUID) -> Envelope:
+    joined = MemberJoined(member_id=member, association_id=association, time_zone="Europe/London", consents=["email"])
+    return new_envelope(joined, source="membership")
+
+
+def _proposal(mentee: UUID, mentor: UUID, association: UUID) -> Envelope:
+    data = MatchProposed(
+        request_id=uuid4(),
+        mentee_id=mentee,
+        association_id=association,
+        match_id=uuid4(),
+        mentor_id=mentor,
+        score=50.0,
+        expires_at=datetime(2030, 1, 10, 18, tzinfo=UTC),
+        breakdown={"condition": 50.0},
+    )
+    return new_envelope(data, source="matching")
+
+
+async def _publish(producer: AIOKafkaProducer, topic: str, envelope: Envelope) -> None:
+    await producer.send_and_wait(
+        topic,
+        value=envelope.model_dump_json().encode(),
+        key=envelope.subject.encode(),
+        headers=[(k, v.encode()) for k, v in envelope.headers().items()],
+    )
+
+
+async def _known(pool: object, member: UUID) -> bool:
+    found: bool = await pool.fetchval("SELECT EXISTS (SELECT 1 FROM directory WHERE member_id = $1)", member)  # type: ignore[attr-defined]
+    return found
+
+
+async def _until(probe: object, expected: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (value := await probe()) != expected:  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"still {value!r} after {timeout}s"
+        await asyncio.sleep(0.1)

@@ -1,0 +1,47 @@
+from notifications.adapters.templates import PARTS, TEMPLATE_DIR
+from notifications.domain.dispatch import DISPATCH, TEMPLATES, messages_for
+from notifications.domain.locales import LOCALES
+from shared.contracts.registry import REGISTRY
+
+from .samples import MEMBER, MENTEE, MENTOR, payloads
+
+
+def test_every_event_type_in_the_table_is_a_known_contract() -> None:
+    known = {event_type for event_type, _ in REGISTRY}
+    assert set(DISPATCH) <= known
+
+
+def test_every_template_exists_in_every_language_with_every_part() -> None:
+    missing = [
+        f"{locale}/{template}.{part}.j2"
+        for locale in LOCALES
+        for template in TEMPLATES
+        for part in PARTS
+        if not (TEMPLATE_DIR / locale / f"{template}.{part}.j2").is_file()
+    ]
+    assert missing == []
+
+
+def test_who_receives_what() -> None:
+    sent = {
+        event_type: [(m.member_id, m.rule.template, m.rule.category, m.peer_id) for m in messages_for(data)]
+        for event_type, data in payloads().items()
+    }
+    assert sent == {
+        "member.joined": [(MEMBER, "welcome", "account", None)],
+        "mentor.approved": [(MENTOR, "mentor_approved", "matching", None)],
+        "match.proposed": [(MENTOR, "match_proposed", "matching", None)],
+        "match.accepted": [(MENTEE, "introduction", "matching", MENTOR), (MENTOR, "introduction", "matching", MENTEE)],
+        "match.declined": [(MENTEE, "match_declined", "matching", None)],
+        "match.expired": [(MENTEE, "match_expired", "matching", None)],
+        "request.unmatched": [(MENTEE, "request_unmatched", "matching", None)],
+        "mentorship.ended": [
+            (MENTEE, "mentorship_ended", "matching", MENTOR),
+            (MENTOR, "mentorship_ended", "matching", MENTEE),
+        ],
+    }
+
+
+def test_nothing_in_the_table_breaks_quiet_hours() -> None:
+    # proposals wait 72 hours for an answer: a night's quiet hours do not make them late
+    assert not any(rule.urgent for rules in DISPATCH.values() for rule in rules)

@@ -1,0 +1,91 @@
+"""Every template, in every language, rendered from real payloads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from notifications.adapters.templates import Templates
+from notifications.domain.dispatch import Role, messages_for
+from notifications.domain.links import Links
+from notifications.domain.rendering import Reader, template_context
+
+from .samples import ICD_CODES, MATCH, payloads
+
+LINKS = Links(public_url="https://web.example", unsubscribe_url="https://notify.example/unsubscribe")
+UNSUBSCRIBE = LINKS.unsubscribe("signed-token")
+ICD10 = re.compile(r"\b[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?\b")
+CONDITION_WORDS = re.compile(
+    r"diagnos|condition|disease|illness|cancer|pain|icd|syndrome|disorder|"
+    r"maladie|douleur|pathologie|affection|trouble|cim",
+    re.IGNORECASE,
+)
+GREETING = {"en": "Hello", "fr": "Bonjour"}
+OTHER_LANGUAGE_WORDS = {"en": ("Bonjour", "votre", " vous "), "fr": ("Hello", " your ", "Thank you")}
+
+CASES = [
+    (event_type, message.rule.template, message.rule.to, message.peer_id is not None, locale)
+    for event_type, data in payloads().items()
+    for message in messages_for(data)
+    for locale in ("en", "fr")
+]
+
+
+def render(event_type: str, template: str, role: Role, with_peer: bool, locale: str, name: str = "Ada Lovelace"):  # type: ignore[no-untyped-def]
+    data: dict[str, Any] = payloads()[event_type].model_dump(mode="json")
+    reader = Reader(name, locale, "Europe/Paris", role, "Grace Hopper" if with_peer else None)
+    return Templates().render(template, locale, template_context(template, data, reader, LINKS, UNSUBSCRIBE))
+
+
+@pytest.mark.parametrize(("event_type", "template", "role", "with_peer", "locale"), CASES)
+def test_each_part_is_there_in_the_right_language_and_names_no_health_condition(
+    event_type: str, template: str, role: Role, with_peer: bool, locale: str
+) -> None:
+    email = render(event_type, template, role, with_peer, locale)
+    assert email.subject and "\n" not in email.subject and len(email.subject) < 90
+    assert email.preview and "\n" not in email.preview
+    for part in (email.subject, email.preview):
+        assert not ICD10.search(part), part
+        assert not CONDITION_WORDS.search(part), part
+    for part in (email.subject, email.preview, email.text, email.html):
+        assert not any(code in part for code in ICD_CODES)
+    assert email.text.startswith(f"{GREETING[locale]} Ada Lovelace,")
+    assert f'<html lang="{locale}">' in email.html and f"{GREETING[locale]} Ada Lovelace," in email.html
+    assert UNSUBSCRIBE in email.text and UNSUBSCRIBE in email.html
+    assert "https://web.example/" in email.text
+    for word in OTHER_LANGUAGE_WORDS[locale]:
+        assert word not in email.text, f"{word!r} in the {locale} text of {template}"
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_html_is_escaped_and_text_is_not(locale: str) -> None:
+    email = render("match.accepted", "introduction", "mentee", True, locale, name="<script>x</script> & Co")
+    assert "<script>" not in email.html and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in email.html
+    assert "<script>x</script> & Co" in email.text
+
+
+def test_a_proposal_explains_itself_shows_the_first_slot_in_the_mentors_time_and_links_to_answer() -> None:
+    email = render("match.proposed", "match_proposed", "mentor", False, "en")
+    assert "A similar health journey: 30.0 points" in email.text
+    assert "Tuesday 8 January 2030, 19:00 (Europe/Paris)" in email.text  # 18:00 UTC in the reader's zone
+    assert f"https://web.example/proposals/{MATCH}" in email.text
+    french = render("match.proposed", "match_proposed", "mentor", False, "fr")
+    assert "mardi 8 janvier 2030 à 19:00 (Europe/Paris)" in french.text
+
+
+def test_an_introduction_names_the_other_person() -> None:
+    assert "Grace Hopper" in render("match.accepted", "introduction", "mentee", True, "en").subject
+    assert "Grace Hopper" in render("match.accepted", "introduction", "mentor", True, "fr").text
+
+
+def test_without_names_the_text_still_reads() -> None:
+    email = render("match.accepted", "introduction", "mentee", False, "en", name="")
+    assert email.subject == "Meet your mentor"
+    assert email.text.startswith("Hello,")
+
+
+def test_an_unsupported_locale_falls_back_to_english() -> None:
+    email = render("member.joined", "welcome", "member", False, "de-DE")
+    assert email.subject == "Welcome to Fellowship"
