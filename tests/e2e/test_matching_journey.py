@@ -1,11 +1,18 @@
 """Peer mentoring on `make run`, as a newcomer and a mentor use it: ask for a mentor, get a proposal with
 its explanation and first slot within seconds, the first mentor declines, another is proposed and
-accepts; the association's admin sees the statistics. Tokens come from membership; matching checks
-them against membership's published keys."""
+accepts; the association's admin sees the statistics. Along the way notifications e-mails both people
+(files under .data/mail/) and fills their inboxes, each exactly once, and the newcomer's open inbox
+stream shows the introduction live. Tokens come from membership; the other services check them
+against membership's published keys."""
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from collections import Counter
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +48,36 @@ def waiting_proposal(matching: httpx.Client, headers: dict[str, str], exclude: s
     return fresh[0] if fresh else None
 
 
+def mails_to(mail_dir: Path, address: str) -> list[EmailMessage]:
+    found = []
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if address in str(message["To"]):
+            found.append(message)  # type: ignore[arg-type]
+    return found
+
+
+def inbox_templates(notifications: httpx.Client, headers: dict[str, str]) -> list[str]:
+    return [e["template"] for e in ok(notifications.get("/me/inbox", headers=headers))["entries"]]
+
+
+class Stream(threading.Thread):
+    """The inbox stream as a browser's EventSource reads it (token in the query), collecting events."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.events: list[dict[str, Any]] = []
+        self.open = threading.Event()
+
+    def run(self) -> None:
+        with httpx.stream("GET", self.url, timeout=httpx.Timeout(5, read=60)) as response:
+            self.open.set()
+            for line in response.iter_lines():
+                if line.startswith("data:"):
+                    self.events.append(json.loads(line[5:]))
+
+
 def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
     tmp_path: Path, ports: dict[str, int]
 ) -> None:
@@ -60,7 +97,7 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         body = {"email": "leo@example.org", "password": PASSWORD, "display_name": "Léo", "locale": "fr"}
         member_id = ok(membership.post("/auth/register", json=body), 201)["member_id"]
         me = bearer(membership, "leo@example.org", PASSWORD)
-        for kind in ("health_data", "peer_matching"):
+        for kind in ("health_data", "peer_matching", "email"):
             ok(
                 membership.post("/me/consents", headers=me, json={"kind": kind, "granted": True, "version": "2026-01"}),
                 201,
@@ -92,7 +129,12 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         slot = first["first_slot"]
         assert "Europe/Paris" in slot["mentee_local"] and slot["mentor_local"], first
 
-        # the proposed mentor declines; someone else is proposed
+        # the proposed mentor declines; someone else is proposed (the newcomer watches their inbox live)
+        notifications = httpx.Client(base_url=f"http://127.0.0.1:{ports['notifications']}", timeout=15)
+        token = me["Authorization"].removeprefix("Bearer ")
+        stream = Stream(f"http://127.0.0.1:{ports['notifications']}/me/inbox/stream?access_token={token}")
+        stream.start()
+        assert stream.open.wait(10)
         amina = bearer(membership, "amina@example.org", DEMO_PASSWORD)
         mentors = {"amina": amina, "marc": bearer(membership, "marc@example.org", DEMO_PASSWORD)}
         first_mentor = next(
@@ -112,6 +154,34 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         ok(matching.post(f"/proposals/{second['match_id']}/accept", headers=mentors[second_mentor]))
         mine = ok(matching.get("/me/mentorships", headers=me))
         assert [m["status"] for m in mine] == ["active"], mine
+
+        # the introduction reached the open stream without a reload
+        eventually(
+            "the introduction on the stream",
+            lambda: next((e for e in stream.events if e["template"] == "introduction"), None),
+            timeout=20,
+        )
+
+        # each notification exactly once, in the inbox and by e-mail
+        def settled() -> Any:
+            templates = inbox_templates(notifications, me)
+            return templates if {"welcome", "match_declined", "introduction"} <= set(templates) else None
+
+        mine_in_inbox = eventually("the newcomer's inbox", settled)
+        assert Counter(mine_in_inbox)["introduction"] == 1 and Counter(mine_in_inbox)["welcome"] == 1
+        accepting = mentors[second_mentor]
+        theirs = inbox_templates(notifications, accepting)
+        assert Counter(theirs)["introduction"] == 1 and "match_proposed" in theirs, theirs
+        mail_dir = tmp_path / "mail"
+        leo_mail = eventually(
+            "the newcomer's e-mails",
+            lambda: found if len(found := mails_to(mail_dir, "leo@example.org")) >= 3 else None,
+        )
+        subjects = Counter(str(m["Subject"]) for m in leo_mail)
+        assert subjects["Bienvenue sur Fellowship"] == 1 and max(subjects.values()) == 1, subjects
+        assert all(m["List-Unsubscribe"] and m["List-Unsubscribe-Post"] for m in leo_mail)
+        every_id = [str(m["Message-ID"]) for m in mails_to(mail_dir, "@")]
+        assert len(every_id) == len(set(every_id)), "an e-mail was sent twice"
 
         # the association's admin sees the statistics
         admin = bearer(membership, "nadia@example.org", DEMO_PASSWORD)
