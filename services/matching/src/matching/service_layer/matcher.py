@@ -19,8 +19,6 @@ step 4 is the guard), it only saves solving the same thing twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from matching.domain.solver import PairTable, solve
 from matching.service_layer.proposals import Chosen, expire_due, propose
 from matching.service_layer.unmatched import Unmatched, record_unmatched
 from matching.settings import MatcherSettings
+from shared.db.notified_worker import NotifiedWorker
 
 log = logging.getLogger(__name__)
 
@@ -137,34 +136,24 @@ async def match_round(pool: asyncpg.Pool, settings: MatcherSettings, now: dateti
     return report
 
 
-class Matcher:
+class Matcher(NotifiedWorker):
     """The background worker (`start`/`stop`) that runs `match_round` when woken, debounced, and on a poll."""
 
     def __init__(self, pool: asyncpg.Pool, settings: MatcherSettings, *, clock: Clock = utc_now) -> None:
-        self.pool = pool
+        super().__init__(
+            pool,
+            channel=CHANNEL,
+            name="matcher",
+            max_backoff=settings.poll_interval_seconds,
+            debounce=settings.debounce_seconds,
+        )
         self.settings = settings
         self.clock = clock
         self.rounds = 0
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        if self.settings.enabled and self._task is None:
-            self._stopping.clear()
-            self._task = asyncio.create_task(self._run(), name="matcher")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        """Solve soon (after the debounce)."""
-        self._wake.set()
+    @property
+    def enabled(self) -> bool:
+        return self.settings.enabled
 
     async def run_once(self) -> RoundReport:
         """One round now, in the caller's task (no lock)."""
@@ -172,28 +161,10 @@ class Matcher:
         self.rounds += 1
         return report
 
-    async def _run(self) -> None:
-        backoff = 0.1
-        while not self._stopping.is_set():
-            try:
-                await self._listen_and_solve()
-            except Exception:  # a background worker outlives any one failure: log it, wait, start again
-                log.exception("matcher interrupted; starting again", extra={"delay": backoff})
-                await self._pause(backoff)
-                backoff = min(backoff * 2, self.settings.poll_interval_seconds)
-
-    async def _listen_and_solve(self) -> None:
-        async with self.pool.acquire() as listener:
-            await listener.add_listener(CHANNEL, self._on_notify)
-            try:
-                while not self._stopping.is_set():
-                    self._wake.clear()  # what changes from now on asks for the next round
-                    if not await self._solve_round(listener):
-                        self._wake.set()  # another process is solving: solve again after it
-                    await self._wait_for_work()
-            finally:
-                with contextlib.suppress(Exception):
-                    await listener.remove_listener(CHANNEL, self._on_notify)
+    async def work(self, listener: asyncpg.Connection) -> float:
+        if not await self._solve_round(listener):
+            self.wake()  # another process is solving: solve again after it
+        return self.settings.poll_interval_seconds
 
     async def _solve_round(self, listener: asyncpg.Connection) -> bool:
         """A round under the advisory lock (when exclusive); False when another process holds it."""
@@ -207,18 +178,3 @@ class Matcher:
         finally:
             await listener.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
         return True
-
-    async def _wait_for_work(self) -> None:
-        """Until woken (then the debounce) or the poll interval passes."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval_seconds)
-        if self._wake.is_set() and not self._stopping.is_set():
-            await self._pause(self.settings.debounce_seconds)
-
-    async def _pause(self, seconds: float) -> None:
-        """Sleep `seconds`; only a stop cuts it short."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()

@@ -26,7 +26,6 @@ move it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -47,6 +46,7 @@ from notifications.domain.rendering import Reader, template_context
 from notifications.domain.unsubscribe import sign
 from notifications.service_layer.notify import Clock, display_name, utc_now
 from notifications.settings import SenderSettings
+from shared.db.notified_worker import NotifiedWorker
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Mailer(Protocol):
     async def close(self) -> None: ...
 
 
-class EmailSender:
+class EmailSender(NotifiedWorker):
     """The background worker (`start`/`stop`); `run_once` sends what is due now, in the caller's task."""
 
     def __init__(
@@ -74,7 +74,7 @@ class EmailSender:
         settings: SenderSettings,
         clock: Clock = utc_now,
     ) -> None:
-        self.pool = pool
+        super().__init__(pool, channel=CHANNEL, name="email-sender", max_backoff=settings.poll_interval_seconds)
         self.mailer_factory = mailer_factory
         self.templates = templates
         self.links = links
@@ -83,27 +83,10 @@ class EmailSender:
         self.settings = settings
         self.clock = clock
         self.sent = 0
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    async def start(self) -> None:
-        if self.settings.enabled and self._task is None:
-            self._stopping.clear()
-            self._task = asyncio.create_task(self._run(), name="email-sender")
-
-    async def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def wake(self) -> None:
-        """Look for due e-mails now (e.g. after moving a test clock)."""
-        self._wake.set()
+    @property
+    def enabled(self) -> bool:
+        return self.settings.enabled
 
     async def run_once(self) -> int:
         """Settle every delivery due now, `concurrency` at a time; how many were settled."""
@@ -192,33 +175,15 @@ class EmailSender:
         mailer = self.mailer_factory()
         settled = 0
         try:
-            while not self._stopping.is_set() and await self.settle_one(mailer):
+            while not self.stopping and await self.settle_one(mailer):
                 settled += 1
         finally:
             await mailer.close()
         return settled
 
-    async def _run(self) -> None:
-        backoff = 0.1
-        while not self._stopping.is_set():
-            try:
-                await self._listen_and_send()
-            except Exception:  # a background worker outlives any one failure: log it, wait, start again
-                log.exception("e-mail sender interrupted; starting again", extra={"delay": backoff})
-                await self._pause(backoff)
-                backoff = min(backoff * 2, self.settings.poll_interval_seconds)
-
-    async def _listen_and_send(self) -> None:
-        async with self.pool.acquire() as listener:
-            await listener.add_listener(CHANNEL, self._on_notify)
-            try:
-                while not self._stopping.is_set():
-                    self._wake.clear()
-                    await self.run_once()
-                    await self._wait(await self._idle_time(listener))
-            finally:
-                with contextlib.suppress(Exception):
-                    await listener.remove_listener(CHANNEL, self._on_notify)
+    async def work(self, listener: asyncpg.Connection) -> float:
+        await self.run_once()
+        return await self._idle_time(listener)
 
     async def _idle_time(self, conn: asyncpg.Connection) -> float:
         """Until the earliest postponed delivery falls due, at most the poll interval."""
@@ -228,14 +193,3 @@ class EmailSender:
             return poll
         # never below a floor: a due row another replica holds must not make this loop spin
         return max(0.05, min(poll, (next_due - self.clock()) / timedelta(seconds=1)))
-
-    async def _wait(self, seconds: float) -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
