@@ -8,21 +8,19 @@ directly, so a test states only the situation it is about.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from matching.bootstrap import MIGRATIONS, MatchingSettings, bootstrap
 from shared.db.pool import DatabaseSettings
 from shared.testing.plugin import ServiceDatabase
-from shared.web.auth import JwtSettings, JwtValidator, LocalKeys
+from shared.testing.tokens import Tokens
 
 BREAKDOWN = {"condition": 30.0, "availability": 15.0, "preferences": 10.0, "experience": 5.0, "waiting": 2.5}
 SLOT = {
@@ -30,45 +28,6 @@ SLOT = {
     "mentee_local": "Tuesday 19:00 (Europe/Paris)",
     "mentor_local": "Tuesday 18:00 (Europe/London)",
 }
-
-
-@dataclass
-class Tokens:
-    """Signs access tokens the way membership does (EdDSA, with a key id); `jwks` is its public key set."""
-
-    key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
-    kid: str = "test-key"
-    settings: JwtSettings = field(default_factory=JwtSettings)
-
-    def jwks(self) -> dict[str, Any]:
-        jwk: dict[str, Any] = jwt.get_algorithm_by_name("EdDSA").to_jwk(self.key.public_key(), as_dict=True)  # type: ignore[arg-type]
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
-
-    def issue(
-        self,
-        subject: UUID | str,
-        roles: dict[str, list[str]] | None = None,
-        *,
-        federation_roles: Sequence[str] = (),
-        lifetime: timedelta = timedelta(minutes=5),
-        **overrides: Any,
-    ) -> str:
-        """A token for `subject`; `overrides` replace claims (e.g. `aud=`), a negative lifetime makes it expired."""
-        now = datetime.now(UTC)
-        claims = {
-            "iss": self.settings.issuer,
-            "aud": self.settings.audience,
-            "sub": str(subject),
-            "iat": now,
-            "exp": now + lifetime,
-            "roles": roles or {},
-            "federation_roles": list(federation_roles),
-            **overrides,
-        }
-        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
-
-    def validator(self) -> JwtValidator:
-        return JwtValidator(self.settings, jwks_client=LocalKeys(self.jwks()))
 
 
 @dataclass
