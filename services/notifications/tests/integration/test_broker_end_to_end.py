@@ -49,10 +49,17 @@ async def test_messages_on_the_broker_become_emails_once(
         await _publish(producer, Topic.MATCH, proposed)
         await _publish(producer, Topic.MATCH, proposed)  # the same envelope again: a redelivery
 
-        await mail.wait_for(3, timeout=90)
+        # The broker is shared by the whole session: other tests' members pass through these topics
+        # too, so only the e-mails to this test's two people are counted.
+        def ours() -> list[tuple[str, str]]:
+            mine = [m for m in mail.messages if mentor.hex in str(m["To"]) or mentee.hex in str(m["To"])]
+            return sorted((str(m["To"]), str(m["Subject"])) for m in mine)
+
+        deadline = time.monotonic() + 90
+        while len(ours()) < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
         await asyncio.sleep(2)  # time for a duplicate to show up
-        subjects = sorted((str(m["To"]), str(m["Subject"])) for m in mail.messages)
-        assert subjects == [
+        assert ours() == [
             (f"Marc Mentor <{mentor.hex}@example.org>", "Someone would welcome your support as a mentor"),
             (f"Marc Mentor <{mentor.hex}@example.org>", "Welcome to Fellowship"),
             (f"Mia Mentee <{mentee.hex}@example.org>", "Welcome to Fellowship"),
