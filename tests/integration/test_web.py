@@ -13,6 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Request, get
+from litestar.params import FromPath, FromQuery
 from litestar.testing import TestClient
 
 from shared.web import InvalidInput, JwtSettings, JwtValidator, NotFound, Principal, create_app
@@ -112,7 +113,7 @@ def make_app(validator: JwtValidator, ready: bool = True) -> Any:
         return {"subject": principal.subject}
 
     @get("/things/{thing_id:int}", operation_id="thing", sync_to_thread=False)
-    def thing(thing_id: int, limit: int = 10) -> dict[str, int]:
+    def thing(thing_id: FromPath[int], limit: FromQuery[int] = 10) -> dict[str, int]:
         if thing_id == 0:
             raise InvalidInput("thing_id must be positive")
         if thing_id == 404:
