@@ -51,3 +51,16 @@ class Tokens:
 
     def validator(self) -> JwtValidator:
         return JwtValidator(self.settings, jwks_client=LocalKeys(self.jwks()))
+
+
+@dataclass
+class Member:
+    """A test person with an access token holding roles in their association."""
+
+    member_id: UUID
+    association_id: UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}

@@ -20,7 +20,7 @@ import pytest
 from matching.bootstrap import MIGRATIONS, MatchingSettings, bootstrap
 from shared.db.pool import DatabaseSettings
 from shared.testing.plugin import ServiceDatabase
-from shared.testing.tokens import Tokens
+from shared.testing.tokens import Member, Tokens
 
 BREAKDOWN = {"condition": 30.0, "availability": 15.0, "preferences": 10.0, "experience": 5.0, "waiting": 2.5}
 SLOT = {
@@ -28,19 +28,6 @@ SLOT = {
     "mentee_local": "Tuesday 19:00 (Europe/Paris)",
     "mentor_local": "Tuesday 18:00 (Europe/London)",
 }
-
-
-@dataclass
-class Member:
-    """A person matching knows, with a token holding `roles` in their association."""
-
-    member_id: UUID
-    association_id: UUID
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
 
 
 @dataclass

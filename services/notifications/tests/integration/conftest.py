@@ -26,20 +26,7 @@ from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bo
 from shared.db.pool import DatabaseSettings
 from shared.embedded import free_port
 from shared.testing.plugin import ServiceDatabase
-from shared.testing.tokens import Tokens
-
-
-@dataclass
-class Member:
-    """A member with a token holding `roles` in their association."""
-
-    member_id: UUID
-    association_id: UUID
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+from shared.testing.tokens import Member, Tokens
 
 
 @dataclass
