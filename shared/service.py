@@ -1,7 +1,10 @@
-"""The standard shape of a Fellowship service process: one database, one broker, HTTP, relay, consumers.
+"""The standard shape of a Fellowship service process: HTTP, and when it has a database, its outbox relay,
+its consumers and its background workers.
 
-Each service's `bootstrap.py` calls `build_service` with its own routes and subscribers; its CLI calls
-`run_cli`. Nothing here knows a business rule.
+Each service describes itself once, without I/O, in a `ServiceSpec` (name, migrations, routes, what it
+consumes and publishes); its `bootstrap.py` opens what it needs, builds its `Dependencies` and calls
+`build_service`; its CLI calls `run_cli`. The same spec writes the service's AsyncAPI document
+(`shared.messaging.asyncapi`). Nothing here knows a business rule.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import asyncpg
 from faststream.kafka import KafkaBroker
@@ -20,14 +23,18 @@ from litestar import Litestar
 from litestar.di import Provide
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.contracts.topics import Topic
 from shared.db.migrations import apply_migrations
 from shared.db.outbox import OutboxRelay
 from shared.db.pool import DatabaseSettings, create_pool
+from shared.dependencies import STATE_KEY, Dependencies
 from shared.messaging.broker import make_broker
 from shared.messaging.settings import KafkaSettings
 from shared.observability import configure_logging, configure_tracing
 from shared.web.app import create_app
-from shared.web.server import HttpSettings, serve
+from shared.web.auth import JwtSettings
+from shared.web.dependencies import DEPENDENCIES
+from shared.web.server import ON_HTTP_STOP, HttpSettings, serve
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,48 @@ class ServiceSettings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    jwt: JwtSettings = field(default_factory=JwtSettings)
+
+
+RegisterSubscribers = Callable[[KafkaBroker, KafkaSettings], None]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What a service is, known without I/O: the same for its process, its tests and its AsyncAPI document.
+
+    `migrations` None: the service has no database, so no outbox, no consumers, no broker (HTTP only).
+    `subscribers` registers its consumers on a broker; they take the service's `Dependencies` from the
+    broker's context. `publishes` names the topics its outbox writes to: only topics it owns.
+    """
+
+    name: str
+    migrations: Path | None = None
+    route_handlers: Sequence[Any] = ()
+    dependencies: Mapping[str, Provide] = field(default_factory=dict)
+    subscribers: RegisterSubscribers | None = None
+    publishes: Sequence[Topic] = ()
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        foreign = [str(topic) for topic in self.publishes if topic.owner != self.name]
+        if foreign:
+            raise ValueError(f"{self.name} may publish only to topics it owns, not to {', '.join(foreign)}")
+        if self.migrations is None and (self.subscribers or self.publishes):
+            raise ValueError(f"{self.name} consumes or publishes messages, so it needs a database (migrations)")
+
+    @property
+    def has_database(self) -> bool:
+        return self.migrations is not None
+
+    def broker(self, kafka: KafkaSettings) -> KafkaBroker:
+        """A broker with the service's subscribers and (for its AsyncAPI document) publishers; no I/O."""
+        broker = make_broker(kafka, service=self.name)
+        if self.subscribers is not None:
+            self.subscribers(broker, kafka)
+        for topic in self.publishes:
+            broker.publisher(str(topic), title=f"{topic}:publish", description=f"{self.name}'s outbox relay")
+        return broker
 
 
 class BackgroundWorker(Protocol):
@@ -91,73 +140,111 @@ class MessagingWorkers:
         await self.pool.close()
 
 
+class HttpOnlyWorkers:
+    """An HTTP-only service's workers: its background workers alone (no outbox, no consumers)."""
+
+    def __init__(self, background: Sequence[BackgroundWorker] = ()) -> None:
+        self.background = list(background)
+
+    async def start(self) -> None:
+        for worker in self.background:
+            await worker.start()
+
+    async def stop(self) -> None:
+        for worker in reversed(self.background):
+            await worker.stop()
+
+
+DependenciesT = TypeVar("DependenciesT", bound=Dependencies)
+
+
 @dataclass
-class Service:
+class Service(Generic[DependenciesT]):
     app: Litestar
-    workers: MessagingWorkers
-    pool: asyncpg.Pool
-    broker: KafkaBroker
+    workers: MessagingWorkers | HttpOnlyWorkers
+    dependencies: DependenciesT
+    broker: KafkaBroker | None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.dependencies.database
 
 
-SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
-RegisterSubscribers = Callable[[KafkaBroker, asyncpg.Pool, KafkaSettings], None]
+async def open_pool(settings: ServiceSettings) -> asyncpg.Pool:
+    database = settings.database
+    return await create_pool(database.url, min_size=database.pool_min_size, max_size=database.pool_max_size)
 
 
-async def build_service(
-    name: str,
+def build_service(
+    spec: ServiceSpec,
     settings: ServiceSettings,
+    dependencies: DependenciesT,
     *,
-    route_handlers: Sequence[Any] = (),
-    register_subscribers: RegisterSubscribers | None = None,
-    dependencies: Mapping[str, Provide] | None = None,
-) -> Service:
-    """Wire pool, broker, subscribers, relay and the HTTP app of one service."""
-    pool = await create_pool(
-        settings.database.url, min_size=settings.database.pool_min_size, max_size=settings.database.pool_max_size
+    background: Sequence[BackgroundWorker] = (),
+    on_http_stop: Sequence[Callable[[], None]] = (),
+    readiness_checks: Mapping[str, Callable[[], Awaitable[object]]] | None = None,
+) -> Service[DependenciesT]:
+    """Wire the HTTP app and, for a service with a database, the broker, its subscribers and the relay."""
+    checks = dict(readiness_checks or {})
+    broker: KafkaBroker | None = None
+    workers: MessagingWorkers | HttpOnlyWorkers
+    if spec.has_database:
+        pool = dependencies.database
+        broker = spec.broker(settings.kafka)
+        broker.context.set_global(STATE_KEY, dependencies)
+        relay = OutboxRelay(pool, settings.kafka.producer_options(), name=f"{spec.name}-outbox-relay")
+        checks.update(database=_database_check(pool), broker=_broker_check(broker, settings.kafka))
+        workers = MessagingWorkers(broker, relay, pool, background=background)
+    else:
+        workers = HttpOnlyWorkers(background)
+    app = create_app(
+        service=spec.name,
+        route_handlers=spec.route_handlers,
+        readiness_checks=checks,
+        state={STATE_KEY: dependencies, ON_HTTP_STOP: list(on_http_stop)},
+        dependencies={**DEPENDENCIES, **spec.dependencies},
     )
-    broker = make_broker(settings.kafka, service=name)
-    if register_subscribers is not None:
-        register_subscribers(broker, pool, settings.kafka)
-    relay = OutboxRelay(pool, settings.kafka.producer_options(), name=f"{name}-outbox-relay")
+    return Service(app=app, workers=workers, dependencies=dependencies, broker=broker)
 
+
+def _database_check(pool: asyncpg.Pool) -> Callable[[], Awaitable[object]]:
     async def database_ready() -> None:
         await pool.fetchval("SELECT 1")
 
+    return database_ready
+
+
+def _broker_check(broker: KafkaBroker, kafka: KafkaSettings) -> Callable[[], Awaitable[object]]:
     async def broker_ready() -> None:
         if not await broker.ping(timeout=2.0):
-            raise ConnectionError(f"broker {settings.kafka.bootstrap_servers} does not answer")
+            raise ConnectionError(f"broker {kafka.bootstrap_servers} does not answer")
 
-    app = create_app(
-        service=name,
-        route_handlers=route_handlers,
-        readiness_checks={"database": database_ready, "broker": broker_ready},
-        state={"pool": pool, "broker": broker},
-        dependencies=dependencies,
-    )
-    return Service(app=app, workers=MessagingWorkers(broker, relay, pool), pool=pool, broker=broker)
+    return broker_ready
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
 
 def run_cli(
-    name: str,
-    build: Callable[[SettingsT], Awaitable[Service]],
-    migrations: Path | None,
+    spec: ServiceSpec,
+    build: Callable[[SettingsT], Awaitable[Service[Any]]],
     *,
     settings_type: Callable[[], SettingsT],
     extra_commands: dict[str, Callable[[SettingsT], Coroutine[Any, Any, None]]] | None = None,
     argv: list[str] | None = None,
 ) -> None:
-    """`fellowship-<name> migrate | serve | <extra>`; settings are read once, as `settings_type()`."""
+    """`fellowship-<name> serve | migrate | <extra>` (`migrate` only with a database); settings read once."""
     extra = extra_commands or {}
-    parser = argparse.ArgumentParser(prog=f"fellowship-{name}")
-    commands = ["serve", *([] if migrations is None else ["migrate"]), *extra]
+    parser = argparse.ArgumentParser(prog=f"fellowship-{spec.name}")
+    commands = ["serve", *(["migrate"] if spec.has_database else []), *extra]
     parser.add_argument("command", choices=commands)
     args = parser.parse_args(argv)
     settings = settings_type()
-    configure_logging(name, settings.log.level)
-    configure_tracing(name)
+    configure_logging(spec.name, settings.log.level)
+    configure_tracing(spec.name)
     if args.command == "migrate":
-        assert migrations is not None
-        applied = apply_migrations(settings.database.url, migrations)
+        assert spec.migrations is not None
+        applied = apply_migrations(settings.database.url, spec.migrations)
         log.info("migrations applied", extra={"count": applied})
     elif args.command == "serve":
         asyncio.run(_serve(build, settings))
@@ -165,6 +252,6 @@ def run_cli(
         asyncio.run(extra[args.command](settings))
 
 
-async def _serve(build: Callable[[SettingsT], Awaitable[Service]], settings: SettingsT) -> None:
+async def _serve(build: Callable[[SettingsT], Awaitable[Service[Any]]], settings: SettingsT) -> None:
     service = await build(settings)
     await serve(service.app, settings.http, service.workers)

@@ -65,17 +65,17 @@ class Envelope(BaseModel):
 def new_envelope(
     data: MessageData,
     *,
-    source: str,
+    source: str | None = None,
     correlation_id: str | None = None,
     causation_id: str | None = None,
     occurred_at: datetime | None = None,
 ) -> Envelope:
-    """Wrap a payload in a fresh envelope (new event_id, now in UTC)."""
+    """Wrap a payload in a fresh envelope (new event_id, now in UTC); the source defaults to the topic's owner."""
     return Envelope(
         event_id=uuid4(),
         event_type=data.event_type,
         event_version=data.event_version,
-        source=source,
+        source=source or data.topic.owner,
         occurred_at=occurred_at or datetime.now(UTC),
         subject=data.subject(),
         association_id=data.association(),

@@ -38,10 +38,13 @@ _LOCK_KEY = 0x6F7574626F78  # "outbox": one relay leader per database
 TOMBSTONE = "tombstone"
 
 
-async def enqueue(conn: asyncpg.Connection, data: MessageData, *, source: str) -> Envelope:
-    """Stage `data` for publication on its topic, inside the caller's transaction; returns its envelope."""
+async def enqueue(conn: asyncpg.Connection, data: MessageData) -> Envelope:
+    """Stage `data` for publication on its topic, inside the caller's transaction; returns its envelope.
+
+    The envelope's source is the topic's owner: only the owner publishes to a topic (its `ServiceSpec`
+    declares the topics, and building the spec refuses any it does not own)."""
     correlation_id, causation_id = correlation.current_ids()
-    envelope = new_envelope(data, source=source, correlation_id=correlation_id, causation_id=causation_id)
+    envelope = new_envelope(data, source=data.topic.owner, correlation_id=correlation_id, causation_id=causation_id)
     await enqueue_envelope(conn, data.topic, envelope)
     return envelope
 

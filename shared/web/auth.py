@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from uuid import UUID
 
 import jwt
 from litestar import Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.web.errors import Unauthorized
+from shared.errors import Forbidden, Unauthorized
 
 # Asymmetric only: "none" and HMAC (whose key would be the public key) are never accepted.
 ALLOWED_ALGORITHMS = ("RS256", "ES256", "EdDSA")
@@ -34,8 +36,25 @@ class Principal:
     federation_roles: list[str] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
 
-    def has_role(self, association_id: str, role: str) -> bool:
-        return role in self.roles.get(association_id, [])
+    @property
+    def member_id(self) -> UUID:
+        """The caller's member id (the token's subject); Unauthorized when the subject is not one."""
+        try:
+            return UUID(self.subject)
+        except ValueError as error:
+            raise Unauthorized("the access token's subject is not a member id") from error
+
+    def has_role(self, association_id: UUID | str, role: str) -> bool:
+        return role in self.roles.get(str(association_id), [])
+
+    def is_member_of(self, association_id: UUID | str) -> bool:
+        """Any role at all in the association."""
+        return bool(self.roles.get(str(association_id)))
+
+    def require_role(self, association_id: UUID | str, role: str, *, to: str) -> None:
+        """Forbidden unless the caller holds `role` in the association; `to` says what they tried to do."""
+        if not self.has_role(association_id, role):
+            raise Forbidden(f"only {_with_article(role)} of this association can {to}")
 
 
 class SigningKeys(Protocol):
@@ -95,11 +114,17 @@ class JwtValidator:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("send an access token as 'Authorization: Bearer <token>'")
+        return await self.principal_of(token.strip())
+
+    async def principal_of(self, token: str) -> Principal:
+        """The caller a bare token names; raises Unauthorized (401) unless it is valid."""
         # Key fetches are blocking HTTP calls; keep them off the event loop.
-        return await asyncio.to_thread(self.validate, token.strip())
+        return await asyncio.to_thread(self.validate, token)
+
+    def seconds_left(self, principal: Principal) -> float:
+        """How long the principal's token stays acceptable (with the leeway)."""
+        return float(principal.claims["exp"]) + self.settings.leeway_seconds - time.time()
 
 
-async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    """Litestar dependency: the authenticated caller, validated by the app's `jwt_validator` (401 otherwise)."""
-    validator: JwtValidator = request.app.state.jwt_validator
-    return await validator.principal_from(request)
+def _with_article(role: str) -> str:
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"

@@ -1,4 +1,4 @@
-"""One mapping from errors to HTTP statuses, with messages that say what to fix.
+"""One mapping from the errors of `shared.errors` to HTTP statuses, with messages that say what to fix.
 
 Errors a user can cause answer 4xx with a clear `detail`; anything else is logged with the
 correlation id and answers 500 without internals.
@@ -15,47 +15,28 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
+from shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
 from shared.messaging import correlation
 
 log = logging.getLogger(__name__)
 
 
-class DomainError(Exception):
-    """Base of errors a caller can cause and fix; subclasses fix the status."""
-
-    status_code = 400
-
-    def __init__(
-        self, detail: str, *, extra: dict[str, Any] | list[Any] | None = None, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = extra or {}
-        self.headers = headers or {}
+STATUS_OF: dict[type[DomainError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthorized: 401,
+    TooManyRequests: 429,
+}
 
 
-class InvalidInput(DomainError):
-    status_code = 422
-
-
-class NotFound(DomainError):
-    status_code = 404
-
-
-class Conflict(DomainError):
-    status_code = 409
-
-
-class Forbidden(DomainError):
-    status_code = 403
-
-
-class Unauthorized(DomainError):
-    status_code = 401
-
-
-class TooManyRequests(DomainError):
-    status_code = 429
+def status_of(error: DomainError) -> int:
+    """The status of the nearest kind of error in `error`'s ancestry (400 for a bare DomainError)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]  # type: ignore[index]
+    return 400
 
 
 def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
@@ -69,9 +50,10 @@ def _body(status: int, detail: str, extra: Any = None) -> dict[str, Any]:
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     headers = {"WWW-Authenticate": "Bearer", **exc.headers} if isinstance(exc, Unauthorized) else exc.headers
+    status = status_of(exc)
     return Response(
-        _body(exc.status_code, exc.detail, exc.extra),
-        status_code=exc.status_code,
+        _body(status, exc.detail, exc.extra),
+        status_code=status,
         media_type=MediaType.JSON,
         headers=headers,
     )

@@ -37,7 +37,7 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
             time.sleep(0.2)
         assert psql_count(ports, "matching", "SELECT count(*) FROM people") == announced
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
-        assert psql_count(ports, "events", "SELECT count(*) FROM members") == announced
+        assert psql_count(ports, "events", "SELECT count(*) FROM people") == announced
     finally:
         lines = stop_stack(stack)
     assert stack.returncode == 0, lines

@@ -34,7 +34,7 @@ async def join(state: State) -> dict[str, str]:
         time_zone="UTC",
     )
     async with state.pool.acquire() as conn, conn.transaction():
-        envelope = await enqueue(conn, data, source="test")
+        envelope = await enqueue(conn, data)
     return {"event_id": str(envelope.event_id)}
 
 
@@ -68,7 +68,7 @@ async def test_ids_flow_from_http_into_messages_and_on(
 
     async def follow_up(conn: asyncpg.Connection, data: MessageData) -> None:
         assert isinstance(data, MemberJoined)
-        await enqueue(conn, MemberLeft(member_id=data.member_id, association_id=data.association_id), source="test")
+        await enqueue(conn, MemberLeft(member_id=data.member_id, association_id=data.association_id))
 
     broker = make_broker(kafka_settings, service="test")
 

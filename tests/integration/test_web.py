@@ -16,8 +16,8 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.testing import TestClient
 
+from shared.errors import Unauthorized
 from shared.web import InvalidInput, JwtSettings, JwtValidator, NotFound, Principal, create_app
-from shared.web.errors import Unauthorized
 
 ISSUER, AUDIENCE = "http://membership.test", "fellowship"
 

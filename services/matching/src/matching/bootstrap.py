@@ -7,26 +7,32 @@ from pathlib import Path
 
 from matching.entrypoints.consumers import register
 from matching.entrypoints.http import ROUTES
-from matching.entrypoints.http.dependencies import DEPENDENCIES
 from matching.service_layer.matcher import Matcher
 from matching.settings import MatcherSettings
-from shared.service import Service, ServiceSettings, build_service
-from shared.web.auth import JwtSettings, JwtValidator
+from shared.contracts import Topic
+from shared.dependencies import Dependencies
+from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
+from shared.web.auth import JwtValidator
 
-NAME = "matching"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+SPEC = ServiceSpec(
+    name="matching",
+    migrations=MIGRATIONS,
+    route_handlers=ROUTES,
+    subscribers=register,
+    publishes=[Topic.MATCH],
+    description="Pairs members who ask for a peer mentor with approved mentors, optimally and explainably.",
+)
+NAME = SPEC.name
 
 
 @dataclass
 class MatchingSettings(ServiceSettings):
-    jwt: JwtSettings = field(default_factory=JwtSettings)
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
 
 
-async def bootstrap(settings: MatchingSettings) -> Service:
-    service = await build_service(
-        NAME, settings, route_handlers=ROUTES, register_subscribers=register, dependencies=DEPENDENCIES
-    )
-    service.app.state.update({"jwt_validator": JwtValidator(settings.jwt)})
-    service.workers.background.append(Matcher(service.pool, settings.matcher))
-    return service
+async def bootstrap(settings: MatchingSettings, *, jwt_validator: JwtValidator | None = None) -> Service[Dependencies]:
+    """The service; `jwt_validator` replaces the one that fetches membership's keys (tests sign their own)."""
+    pool = await open_pool(settings)
+    dependencies = Dependencies(pool=pool, jwt_validator=jwt_validator or JwtValidator(settings.jwt))
+    return build_service(SPEC, settings, dependencies, background=[Matcher(pool, settings.matcher)])

@@ -169,8 +169,7 @@ def tokens() -> Tokens:
 @pytest.fixture
 async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterator[Api]:
     url = await service_database(MIGRATIONS)
-    service = await bootstrap(MatchingSettings(database=DatabaseSettings(url=url)))
-    service.app.state.jwt_validator = tokens.validator()
+    service = await bootstrap(MatchingSettings(database=DatabaseSettings(url=url)), jwt_validator=tokens.validator())
     try:
         # In the test's own event loop, so the app and the test share the pool.
         transport = httpx.ASGITransport(app=service.app)

@@ -30,9 +30,9 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
 
     # membership's side: its outbox (a database of its own) and relay, publishing to the real topic
     async with pool.acquire() as conn, conn.transaction():
-        await enqueue(conn, joined(mentor, association, roles=["member", "mentor"]), source="membership")
-        await enqueue(conn, approved(mentor, association), source="membership")
-        await enqueue(conn, joined(mentee, association, wants_mentor=True), source="membership")
+        await enqueue(conn, joined(mentor, association, roles=["member", "mentor"]))
+        await enqueue(conn, approved(mentor, association))
+        await enqueue(conn, joined(mentee, association, wants_mentor=True))
     membership_relay = OutboxRelay(pool, kafka_settings.producer_options(), RelayConfig(poll_interval=0.1))
 
     settings = MatchingSettings(

@@ -24,8 +24,8 @@ from shared.contracts.membership import (
     ProfileUpdated,
     RolesChanged,
 )
+from shared.errors import Forbidden
 from shared.testing.plugin import ServiceDatabase
-from shared.web.errors import Forbidden
 
 from .membership_facts import Facts, joined, matching_pool
 

@@ -10,22 +10,30 @@ import asyncpg
 
 from membership.adapters import signing_keys
 from membership.adapters.tokens import AccessTokenIssuer
+from membership.demo import DEMO_EMAILS, DEMO_PASSWORD, load_demo_data
 from membership.entrypoints.http import ROUTES
-from membership.entrypoints.http.dependencies import DEPENDENCIES
+from membership.entrypoints.http.dependencies import DEPENDENCIES, MembershipDependencies
 from membership.service_layer.auth import AuthConfig
-from membership.service_layer.demo import DEMO_EMAILS, DEMO_PASSWORD, load_demo_data
 from membership.settings import LoginThrottleSettings, TokenSettings
+from shared.contracts import Topic
 from shared.db.pool import create_pool
-from shared.service import Service, ServiceSettings, build_service
-from shared.web.auth import JwtSettings, JwtValidator, LocalKeys
+from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
+from shared.web.auth import JwtValidator, LocalKeys
 
-NAME = "membership"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+SPEC = ServiceSpec(
+    name="membership",
+    migrations=MIGRATIONS,
+    route_handlers=ROUTES,
+    dependencies=DEPENDENCIES,
+    publishes=[Topic.MEMBER, Topic.CONTACT],
+    description="People, associations, roles, condition profiles, availability and consent; issues access tokens.",
+)
+NAME = SPEC.name
 
 
 @dataclass
 class MembershipSettings(ServiceSettings):
-    jwt: JwtSettings = field(default_factory=JwtSettings)
     tokens: TokenSettings = field(default_factory=TokenSettings)
     login_throttle: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
 
@@ -41,13 +49,12 @@ async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthC
     )
 
 
-async def bootstrap(settings: MembershipSettings) -> Service:
-    service = await build_service(NAME, settings, route_handlers=ROUTES, dependencies=DEPENDENCIES)
-    config = await auth_config(service.pool, settings)
+async def bootstrap(settings: MembershipSettings) -> Service[MembershipDependencies]:
+    pool = await open_pool(settings)
+    config = await auth_config(pool, settings)
     # Membership checks the tokens it signs with its own key set: no HTTP call to itself.
     validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.issuer.key.jwks()))
-    service.app.state.update({"auth": config, "jwt_validator": validator})
-    return service
+    return build_service(SPEC, settings, MembershipDependencies(pool=pool, jwt_validator=validator, auth=config))
 
 
 async def seed_demo(settings: ServiceSettings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from membership.service_layer.demo import CHRONIC_PAIN, DEMO_PASSWORD, RARE_LUNG, load_demo_data
+from membership.demo import CHRONIC_PAIN, DEMO_PASSWORD, RARE_LUNG, load_demo_data
 
 from ..conftest import Api
 

@@ -12,7 +12,7 @@ from membership.domain.conditions import ConditionInfo, ConditionList, MemberCon
 from membership.domain.profile import Profile, ProfileUpdate
 from membership.service_layer.health_data import condition, search_conditions
 from membership.service_layer.profile import check_diagnosed_after_birth
-from shared.web.errors import InvalidInput, NotFound
+from shared.errors import InvalidInput, NotFound
 
 windows = TypeAdapter(WindowList)
 conditions = TypeAdapter(ConditionList)

@@ -2,59 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import asyncpg
-from faststream.kafka import KafkaBroker
 
 from notifications.adapters import unsubscribe_secret
 from notifications.adapters.inbox_listener import InboxListener
 from notifications.adapters.smtp import SmtpMailer
 from notifications.adapters.templates import Templates
+from notifications.dependencies import NotificationsDependencies
 from notifications.entrypoints.consumers import register
 from notifications.entrypoints.http import ROUTES
 from notifications.entrypoints.http.dependencies import DEPENDENCIES
-from notifications.service_layer.notify import Clock, Notifier, utc_now
-from notifications.service_layer.sender import EmailSender
+from notifications.service_layer.notify import Notifier
+from notifications.service_layer.sender import EmailSender, Mailer
 from notifications.settings import NotificationsSettings, SenderSettings, SmtpSettings
-from shared.messaging import KafkaSettings
-from shared.service import Service, ServiceSettings, build_service
-from shared.web.auth import JwtSettings, JwtValidator
-from shared.web.server import ON_HTTP_STOP
+from shared.dependencies import Clock, utc_now
+from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
+from shared.web.auth import JwtValidator
 
-NAME = "notifications"
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+SPEC = ServiceSpec(
+    name="notifications",
+    migrations=MIGRATIONS,
+    route_handlers=ROUTES,
+    dependencies=DEPENDENCIES,
+    subscribers=register,
+    description="Tells people what happened: e-mail over SMTP and an in-app inbox, with preferences.",
+)
+NAME = SPEC.name
 
 
 @dataclass
 class NotificationsServiceSettings(ServiceSettings):
-    jwt: JwtSettings = field(default_factory=JwtSettings)
     notifications: NotificationsSettings = field(default_factory=NotificationsSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sender: SenderSettings = field(default_factory=SenderSettings)
 
 
-async def bootstrap(settings: NotificationsServiceSettings, *, clock: Clock = utc_now) -> Service:
-    """The service; `clock` is the time the consumers and the sender read (tests move it)."""
+async def bootstrap(
+    settings: NotificationsServiceSettings,
+    *,
+    jwt_validator: JwtValidator | None = None,
+    clock: Clock = utc_now,
+    mailer: Callable[[], Mailer] | None = None,
+) -> Service[NotificationsDependencies]:
+    """The service. Overrides for tests: `jwt_validator` (tokens they sign), `clock` (the time consumers and
+    the sender read) and `mailer` (how the sender reaches SMTP)."""
+    pool = await open_pool(settings)
     templates = Templates()
     links = settings.notifications.links()
-    notifier = Notifier(templates, links, settings.sender.policy(), clock)
-
-    def subscribers(broker: KafkaBroker, pool: asyncpg.Pool, kafka: KafkaSettings) -> None:
-        register(broker, pool, kafka, notifier)
-
-    service = await build_service(
-        NAME, settings, route_handlers=ROUTES, register_subscribers=subscribers, dependencies=DEPENDENCIES
-    )
     configured = settings.notifications.unsubscribe_secret
     secret = await unsubscribe_secret.load_or_create(
-        service.pool, None if configured is None else configured.get_secret_value()
+        pool, None if configured is None else configured.get_secret_value()
     )
-    listener = InboxListener(service.pool)
+    listener = InboxListener(pool)
     sender = EmailSender(
-        service.pool,
-        lambda: SmtpMailer(settings.smtp),
+        pool,
+        mailer or (lambda: SmtpMailer(settings.smtp)),
         templates,
         links,
         sender_address=settings.smtp.from_address,
@@ -62,13 +67,13 @@ async def bootstrap(settings: NotificationsServiceSettings, *, clock: Clock = ut
         settings=settings.sender,
         clock=clock,
     )
-    service.app.state.update(
-        {
-            "jwt_validator": JwtValidator(settings.jwt),
-            "inbox_listener": listener,
-            "unsubscribe_secret": secret,
-            ON_HTTP_STOP: [listener.close],
-        }
+    dependencies = NotificationsDependencies(
+        pool=pool,
+        jwt_validator=jwt_validator or JwtValidator(settings.jwt),
+        clock=clock,
+        notifier=Notifier(templates, links, settings.sender.policy(), clock),
+        inbox_listener=listener,
+        unsubscribe_secret=secret,
+        sender=sender,
     )
-    service.workers.background.extend([listener, sender])
-    return service
+    return build_service(SPEC, settings, dependencies, background=[listener, sender], on_http_stop=[listener.close])

@@ -127,9 +127,9 @@ def tokens() -> Tokens:
 @pytest.fixture
 async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterator[Api]:
     url = await service_database(MIGRATIONS)
-    service = await bootstrap(NotificationsServiceSettings(database=DatabaseSettings(url=url)))
-    service.app.state.jwt_validator = tokens.validator()
-    listener: InboxListener = service.app.state.inbox_listener
+    settings = NotificationsServiceSettings(database=DatabaseSettings(url=url))
+    service = await bootstrap(settings, jwt_validator=tokens.validator())
+    listener = service.dependencies.inbox_listener
     try:
         # In the test's own event loop, so the app and the test share the pool.
         transport = httpx.ASGITransport(app=service.app)
@@ -140,7 +140,7 @@ async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterato
                 pool=service.pool,
                 tokens=tokens,
                 listener=listener,
-                unsubscribe_secret=service.app.state.unsubscribe_secret,
+                unsubscribe_secret=service.dependencies.unsubscribe_secret,
             )
     finally:
         await listener.stop()

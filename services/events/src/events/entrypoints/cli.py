@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from events.bootstrap import MIGRATIONS, NAME, bootstrap
+from events.bootstrap import SPEC, bootstrap
 from shared.service import ServiceSettings, run_cli
 
 
 def main() -> None:
-    run_cli(NAME, bootstrap, MIGRATIONS, settings_type=ServiceSettings)
+    run_cli(SPEC, bootstrap, settings_type=ServiceSettings)

@@ -1,4 +1,4 @@
-"""Use case: keep events' view of members in step with membership."""
+"""Use case: keep events' view of members in step with membership (`membership.member.v1`)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ import asyncpg
 
 from events.adapters import members
 from shared.contracts.envelope import MessageData
-from shared.contracts.membership import MemberErased, MemberJoined, MemberLeft
+from shared.contracts.membership import ConditionsChanged, MemberErased, MemberJoined, MemberLeft, RolesChanged
 
 
 async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> None:
+    """Apply one member fact; types events does not need are ignored."""
     match data:
         case MemberJoined():
-            await members.upsert_member(conn, data.member_id, data.association_id, active=True)
+            await members.upsert_person(conn, data.member_id, list(data.conditions))
+            await members.upsert_membership(conn, data.member_id, data.association_id, list(data.roles), active=True)
         case MemberLeft():
-            await members.upsert_member(conn, data.member_id, data.association_id, active=False)
+            await members.deactivate_membership(conn, data.member_id, data.association_id)
+        case RolesChanged():
+            await members.set_roles(conn, data.member_id, data.association_id, list(data.roles))
+        case ConditionsChanged():
+            await members.set_conditions(conn, data.member_id, list(data.conditions))
         case MemberErased():
-            await members.delete_member(conn, data.member_id)
+            await members.delete_person(conn, data.member_id)

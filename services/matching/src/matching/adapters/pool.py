@@ -15,13 +15,14 @@ import asyncpg
 
 from matching.adapters.requests import preferences_from_json
 from matching.domain.availability import WeeklyAvailability
+from matching.domain.eligibility import FEDERATION_CONSENT, MATCHING_CONSENTS, Party
 from matching.domain.model import Condition, Mentor, Request
 from shared.contracts.membership import AvailabilityWindow
 
 log = logging.getLogger(__name__)
 
-# Both are needed to be matched at all: peer matching itself, and using the health data it relies on.
-_CONSENTED = "p.consents @> '{peer_matching,health_data}'::text[]"
+# Whether the person gave every consent matching needs (the set is the query's parameter $1).
+_CONSENTED = "p.consents @> $1::text[]"
 _PERSON = "p.languages, p.time_zone, p.is_caregiver, p.birth_year, p.gender, p.availability, p.consents"
 
 
@@ -44,7 +45,8 @@ async def open_requests(conn: asyncpg.Connection) -> list[OpenRequest]:
         f" {_PERSON}, p.conditions, {_CONSENTED} AS consented, m.federation_matching_allowed"
         " FROM requests r JOIN people p ON p.member_id = r.mentee_id"
         " JOIN member_associations m ON m.member_id = r.mentee_id AND m.association_id = r.association_id"
-        " WHERE r.status = 'open' AND m.active ORDER BY r.created_at, r.request_id"
+        " WHERE r.status = 'open' AND m.active ORDER BY r.created_at, r.request_id",
+        sorted(MATCHING_CONSENTS),
     )
     found = []
     for row in rows:
@@ -70,7 +72,7 @@ def _request(row: asyncpg.Record) -> Request:
         is_caregiver=row["is_caregiver"],
         birth_year=row["birth_year"],
         gender=row["gender"],
-        federation_consent="federation_matching" in row["consents"],
+        federation_consent=FEDERATION_CONSENT in row["consents"],
         association_allows_federation=row["federation_matching_allowed"],
         created_at=row["created_at"],
         preferences=preferences_from_json(row["preferences"]),
@@ -85,7 +87,8 @@ async def mentors(conn: asyncpg.Connection) -> list[Mentor]:
         f" t.paused, t.load, {_PERSON}, p.conditions, m.federation_matching_allowed"
         " FROM mentors t JOIN people p ON p.member_id = t.member_id"
         " JOIN member_associations m ON m.member_id = t.member_id AND m.association_id = t.association_id"
-        f" WHERE m.active AND 'mentor' = ANY(m.roles) AND {_CONSENTED} ORDER BY t.member_id, t.association_id"
+        f" WHERE m.active AND 'mentor' = ANY(m.roles) AND {_CONSENTED} ORDER BY t.member_id, t.association_id",
+        sorted(MATCHING_CONSENTS),
     )
     found = []
     for row in rows:
@@ -112,7 +115,7 @@ def _mentor(row: asyncpg.Record) -> Mentor:
         active_load=row["load"],
         paused=row["paused"],
         approved=True,
-        federation_consent="federation_matching" in row["consents"],
+        federation_consent=FEDERATION_CONSENT in row["consents"],
         association_allows_federation=row["federation_matching_allowed"],
     )
 
@@ -136,18 +139,6 @@ async def excluded_pairs(conn: asyncpg.Connection) -> set[tuple[UUID, UUID]]:
         " UNION SELECT mentee_id, mentor_id FROM mentorships JOIN waiting USING (mentee_id) WHERE status = 'active'"
     )
     return {(row["mentee_id"], row["mentor_id"]) for row in rows}
-
-
-@dataclass(frozen=True)
-class Party:
-    """One side of a pair as it is now, read under a shared lock just before a proposal is written."""
-
-    member_id: UUID
-    association_id: UUID
-    consents: frozenset[str]
-    federation_matching_allowed: bool
-    active: bool
-    roles: frozenset[str]
 
 
 async def lock_parties(

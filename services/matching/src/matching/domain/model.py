@@ -11,6 +11,7 @@ from datetime import datetime
 from uuid import UUID
 
 from matching.domain.availability import WeeklyAvailability
+from matching.domain.eligibility import in_federation_pool
 from matching.domain.similarity import chapter_of, code_path
 from shared.contracts.membership import Gender, Icd10Code, Modality
 
@@ -74,7 +75,7 @@ class Request:
 
     @property
     def in_federation_pool(self) -> bool:
-        return self.federation_consent and self.association_allows_federation
+        return in_federation_pool(self.federation_consent, self.association_allows_federation)
 
     def accepts_patient_mentors(self) -> bool:
         return not self.is_caregiver or not self.preferences.caregiver_for_caregiver
@@ -112,7 +113,7 @@ class Mentor:
 
     @property
     def in_federation_pool(self) -> bool:
-        return self.federation_consent and self.association_allows_federation
+        return in_federation_pool(self.federation_consent, self.association_allows_federation)
 
     @property
     def free_capacity(self) -> int:

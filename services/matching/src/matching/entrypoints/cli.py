@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from matching.bootstrap import MIGRATIONS, NAME, MatchingSettings, bootstrap
+from matching.bootstrap import SPEC, MatchingSettings, bootstrap
 from shared.service import run_cli
 
 
 def main() -> None:
-    run_cli(NAME, bootstrap, MIGRATIONS, settings_type=MatchingSettings)
+    run_cli(SPEC, bootstrap, settings_type=MatchingSettings)

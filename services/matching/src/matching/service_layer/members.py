@@ -30,8 +30,8 @@ import asyncpg
 
 from matching.adapters import people, proposals, requests
 from matching.adapters.proposals import Scope
+from matching.domain.eligibility import MATCHING_CONSENTS
 from matching.domain.model import Preferences
-from matching.service_layer.proposals import MATCHING_CONSENTS
 from matching.service_layer.requests import open_request
 from matching.service_layer.withdrawals import undo_all
 from shared.contracts.envelope import MessageData

@@ -23,9 +23,10 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from matching.adapters import mentors, proposals, requests
-from matching.adapters.pool import Party, lock_parties
+from matching.adapters.pool import lock_parties
 from matching.adapters.proposals import Pair
 from matching.domain.availability import first_common_slot
+from matching.domain.eligibility import may_pair
 from matching.domain.model import Mentor, Request
 from matching.domain.scoring import SCALE, MatchingConfig, score
 from matching.settings import MatcherSettings
@@ -33,9 +34,6 @@ from shared.contracts.matching import MatchExpired, MatchProposed, Slot
 from shared.db.outbox import enqueue
 
 log = logging.getLogger(__name__)
-
-SOURCE = "matching"
-MATCHING_CONSENTS = frozenset({"peer_matching", "health_data"})  # both needed to be matched at all
 
 
 class _SituationChanged(Exception):
@@ -74,7 +72,7 @@ async def propose(pool: asyncpg.Pool, chosen: Chosen, settings: MatcherSettings,
                 created_at=now,
                 expires_at=message.expires_at,
             )
-            await enqueue(conn, message, source=SOURCE)
+            await enqueue(conn, message)
     except _SituationChanged:
         return None
     except asyncpg.DeadlockDetectedError:
@@ -112,24 +110,12 @@ async def _reserve(conn: asyncpg.Connection, pair: Pair, now: datetime) -> None:
     parties = await lock_parties(
         conn, (pair.mentee_id, pair.association_id), (pair.mentor_id, pair.mentor_association_id)
     )
-    if not may_pair(parties, pair):
+    if not may_pair(parties.get(pair.mentee_id), parties.get(pair.mentor_id)):
         raise _SituationChanged
     if not await mentors.reserve_place(conn, pair.mentor_id, pair.mentor_association_id):
         raise _SituationChanged
     if not await requests.mark_proposed(conn, pair.request_id, now):
         raise _SituationChanged
-
-
-def may_pair(parties: dict[UUID, Party], pair: Pair) -> bool:
-    """The hard rules that depend on facts a consumer may have just changed, checked on fresh rows."""
-    mentee, mentor = parties.get(pair.mentee_id), parties.get(pair.mentor_id)
-    if mentee is None or mentor is None or not (mentee.active and mentor.active) or "mentor" not in mentor.roles:
-        return False
-    if not (mentee.consents >= MATCHING_CONSENTS and mentor.consents >= MATCHING_CONSENTS):
-        return False
-    if pair.association_id == pair.mentor_association_id:
-        return True
-    return all("federation_matching" in p.consents and p.federation_matching_allowed for p in (mentee, mentor))
 
 
 async def expire_due(pool: asyncpg.Pool, now: datetime) -> list[Pair]:
@@ -150,7 +136,7 @@ async def expire_due(pool: asyncpg.Pool, now: datetime) -> list[Pair]:
                     match_id=pair.match_id,
                     mentor_id=pair.mentor_id,
                 )
-                await enqueue(conn, message, source=SOURCE)
+                await enqueue(conn, message)
         expired.extend(batch)
         if not batch:
             return expired

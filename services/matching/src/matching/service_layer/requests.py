@@ -15,9 +15,7 @@ from matching.domain.model import Preferences
 from matching.service_layer.withdrawals import withdraw_proposal_of_request
 from shared.contracts.matching import RequestCreated
 from shared.db.outbox import enqueue
-from shared.web.errors import Conflict, Forbidden
-
-SOURCE = "matching"
+from shared.errors import Conflict, Forbidden
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ async def open_request(
         request_id = uuid4()
         if await requests.insert_open(conn, request_id, mentee_id, association_id, preferences):
             created = RequestCreated(request_id=request_id, mentee_id=mentee_id, association_id=association_id)
-            await enqueue(conn, created, source=SOURCE)
+            await enqueue(conn, created)
             return OpenedRequest(request_id, created=True)
         if (live := await requests.live_request(conn, mentee_id, association_id)) is not None:
             return OpenedRequest(live, created=False)

@@ -21,7 +21,6 @@ from matching.adapters.pool import OpenRequest
 from shared.contracts.matching import RequestUnmatched, UnmatchedReason
 from shared.db.outbox import enqueue
 
-SOURCE = "matching"
 HISTORY_DAYS = 90
 
 
@@ -58,6 +57,6 @@ async def record_unmatched(pool: asyncpg.Pool, unmatched: Sequence[Unmatched], n
                     reason=cast(UnmatchedReason, item.reason),
                     estimated_wait_days=wait,
                 )
-                await enqueue(conn, message, source=SOURCE)
+                await enqueue(conn, message)
                 published += 1
     return published

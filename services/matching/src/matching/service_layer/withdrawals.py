@@ -16,8 +16,6 @@ from matching.adapters.proposals import Pair, Scope
 from shared.contracts.matching import MatchDeclined, MentorshipEnded
 from shared.db.outbox import enqueue
 
-SOURCE = "matching"
-
 
 async def withdraw_proposals(conn: asyncpg.Connection, scope: Scope, reason: str) -> list[Pair]:
     """Withdraw the waiting proposals in scope: each mentor gets the place back, each request is open again."""
@@ -43,7 +41,7 @@ async def _undo_proposal(conn: asyncpg.Connection, pair: Pair, reason: str) -> N
         mentor_id=pair.mentor_id,
         reason=f"withdrawn: {reason}",
     )
-    await enqueue(conn, declined, source=SOURCE)
+    await enqueue(conn, declined)
 
 
 async def end_mentorships(conn: asyncpg.Connection, scope: Scope, reason: str) -> list[Pair]:
@@ -60,7 +58,7 @@ async def end_mentorships(conn: asyncpg.Connection, scope: Scope, reason: str) -
             outcome="ended_early",
             reason=reason,
         )
-        await enqueue(conn, message, source=SOURCE)
+        await enqueue(conn, message)
     return ended
 
 

@@ -6,9 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
-from membership.domain.accounts import Account
+from membership.domain.accounts import Account, EmailTaken
 from membership.domain.profile import Profile
-from shared.web.errors import Conflict
 
 _PROFILE_COLUMNS = "display_name, locale, time_zone, languages, birth_year, gender, is_caregiver"
 
@@ -34,7 +33,7 @@ def _account(row: asyncpg.Record) -> Account:
 async def insert_account(
     conn: asyncpg.Connection, member_id: UUID, email: str, profile: Profile, password_hash: str | None
 ) -> None:
-    """Store a new account; Conflict (409) when the e-mail address is already registered."""
+    """Store a new account; EmailTaken when the e-mail address is already registered."""
     try:
         await conn.execute(
             f"INSERT INTO accounts (member_id, email, password_hash, {_PROFILE_COLUMNS})"
@@ -45,7 +44,7 @@ async def insert_account(
             *_profile_values(profile),
         )
     except asyncpg.UniqueViolationError as error:
-        raise Conflict("an account with this e-mail address already exists; log in instead") from error
+        raise EmailTaken(email) from error
 
 
 def _profile_values(profile: Profile) -> tuple[object, ...]:

@@ -6,8 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from membership.domain.associations import Association, AssociationSettings, NewAssociation
-from shared.web.errors import Conflict
+from membership.domain.associations import Association, AssociationSettings, NewAssociation, SlugTaken
 
 _COLUMNS = "association_id, name, slug, default_locale, time_zone, languages, requires_approval, federation_matching"
 
@@ -30,7 +29,7 @@ async def insert_association(conn: asyncpg.Connection, association_id: UUID, new
             new.federation_matching,
         )
     except asyncpg.UniqueViolationError as error:
-        raise Conflict(f"an association with the slug {new.slug!r} already exists; choose another") from error
+        raise SlugTaken(new.slug) from error
     assert row is not None
     return _association(row)
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from membership.domain.accounts import FEDERATION_ADMIN
 from membership.domain.memberships import Membership
 from shared.contracts.membership import Role
-from shared.web.errors import Forbidden
+from shared.errors import Forbidden
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,7 @@ class Account:
     @property
     def is_federation_admin(self) -> bool:
         return FEDERATION_ADMIN in self.federation_roles
+
+
+class EmailTaken(Exception):
+    """An account with this e-mail address (in any case) already exists."""

@@ -47,3 +47,7 @@ class AssociationUpdate(BaseModel):
 
 class Association(NewAssociation):
     association_id: UUID
+
+
+class SlugTaken(Exception):
+    """Another association already has this slug."""

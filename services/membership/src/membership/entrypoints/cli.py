@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from membership.bootstrap import MIGRATIONS, NAME, MembershipSettings, bootstrap, seed_demo
+from membership.bootstrap import SPEC, MembershipSettings, bootstrap, seed_demo
 from membership.domain.accounts import Registration
 from membership.service_layer.federation import ensure_federation_admin
 from shared.db.pool import create_pool
@@ -43,9 +43,8 @@ async def create_federation_admin(settings: MembershipSettings) -> None:
 
 def main() -> None:
     run_cli(
-        NAME,
+        SPEC,
         bootstrap,
-        MIGRATIONS,
         settings_type=MembershipSettings,
         extra_commands={"seed-demo": seed_demo, "create-federation-admin": create_federation_admin},
     )

@@ -21,11 +21,11 @@ from membership.domain.access import Actor
 from membership.domain.accounts import Email
 from membership.domain.memberships import Membership, check_roles
 from membership.service_layer import memberships as membership_cases
-from membership.service_layer.announcements import SOURCE, announce_joined
+from membership.service_layer.announcements import announce_joined
 from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import Role, RolesChanged
 from shared.db.outbox import enqueue
-from shared.web.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound
 
 
 class RoleChange(BaseModel):
@@ -125,7 +125,7 @@ async def store_roles(conn: asyncpg.Connection, current: Membership, roles: list
     await memberships.set_roles(conn, current.member_id, current.association_id, list(roles))
     if current.announced:
         changed = RolesChanged(member_id=current.member_id, association_id=current.association_id, roles=roles)
-        await enqueue(conn, changed, source=SOURCE)
+        await enqueue(conn, changed)
 
 
 async def appoint_admin(

@@ -18,8 +18,6 @@ from shared.contracts.membership import ContactUpdated, MemberErased, MemberJoin
 from shared.contracts.topics import Topic
 from shared.db.outbox import enqueue, enqueue_tombstone
 
-SOURCE = "membership"
-
 
 async def announce_joined(
     conn: asyncpg.Connection,
@@ -51,7 +49,7 @@ async def announce_joined(
         federation_matching_allowed=association.federation_matching,
         wants_mentor=wants_mentor,
     )
-    await enqueue(conn, joined, source=SOURCE)
+    await enqueue(conn, joined)
     await announce_contact(conn, member_id)
 
 
@@ -68,14 +66,14 @@ async def announce_contact(conn: asyncpg.Connection, member_id: UUID) -> None:
         email=account.email,
         locale=account.profile.locale,
     )
-    await enqueue(conn, contact, source=SOURCE)
+    await enqueue(conn, contact)
 
 
 async def announce_person_fact(conn: asyncpg.Connection, fact: PersonMessage) -> bool:
     """Publish a federation-wide fact about a person, if other services know them; True when staged."""
     if not await memberships.is_announced(conn, fact.member_id):
         return False
-    await enqueue(conn, fact, source=SOURCE)
+    await enqueue(conn, fact)
     return True
 
 
@@ -83,7 +81,7 @@ async def announce_erasure(conn: asyncpg.Connection, member_id: UUID) -> None:
     """`member.erased` for every association that knew the person, and a tombstone for their contact."""
     known_in = [m.association_id for m in await memberships.memberships_of(conn, member_id) if m.announced]
     for association_id in known_in:
-        await enqueue(conn, MemberErased(member_id=member_id, association_id=association_id), source=SOURCE)
+        await enqueue(conn, MemberErased(member_id=member_id, association_id=association_id))
     if known_in:
         await enqueue_tombstone(conn, str(Topic.CONTACT), str(member_id))
 

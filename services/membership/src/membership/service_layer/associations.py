@@ -9,9 +9,15 @@ from pydantic import ValidationError
 
 from membership.adapters import associations
 from membership.domain.access import Actor
-from membership.domain.associations import Association, AssociationSettings, AssociationUpdate, NewAssociation
+from membership.domain.associations import (
+    Association,
+    AssociationSettings,
+    AssociationUpdate,
+    NewAssociation,
+    SlugTaken,
+)
 from membership.service_layer.memberships import existing_association
-from shared.web.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 
 
 async def create(
@@ -20,7 +26,10 @@ async def create(
     """A new association (Conflict when the slug is taken). It has no admin until a federation admin appoints one."""
     actor.require_federation_admin()
     async with pool.acquire() as conn:
-        return await associations.insert_association(conn, association_id or uuid4(), new)
+        try:
+            return await associations.insert_association(conn, association_id or uuid4(), new)
+        except SlugTaken as error:
+            raise Conflict(f"an association with the slug {new.slug!r} already exists; choose another") from error
 
 
 async def list_all(pool: asyncpg.Pool) -> list[Association]:

@@ -11,9 +11,9 @@ import asyncpg
 from membership.adapters import accounts, login_throttle, memberships, passwords, tokens
 from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
-from membership.domain.accounts import Registration
+from membership.domain.accounts import EmailTaken, Registration
 from membership.settings import LoginThrottleSettings
-from shared.web.errors import TooManyRequests, Unauthorized
+from shared.errors import Conflict, TooManyRequests, Unauthorized
 
 BAD_CREDENTIALS = "the e-mail address or the password is not right"
 
@@ -30,7 +30,10 @@ async def register(pool: asyncpg.Pool, registration: Registration) -> UUID:
     password_hash = await passwords.hash_password(registration.password.get_secret_value())
     member_id = uuid4()
     async with pool.acquire() as conn:
-        await accounts.insert_account(conn, member_id, registration.email, registration.profile(), password_hash)
+        try:
+            await accounts.insert_account(conn, member_id, registration.email, registration.profile(), password_hash)
+        except EmailTaken as error:
+            raise Conflict("an account with this e-mail address already exists; log in instead") from error
     return member_id
 
 

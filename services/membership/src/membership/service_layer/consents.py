@@ -16,7 +16,7 @@ from membership.domain.consents import CONSENT_KINDS, CURRENT_VERSIONS, ConsentR
 from membership.service_layer.announcements import announce_person_fact
 from membership.service_layer.profile import own_account
 from shared.contracts.membership import ConsentChanged, ConsentKind
-from shared.web.errors import InvalidInput
+from shared.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from membership.domain.consents import ConsentRecord
 from membership.domain.mentors import MentorProfile
 from membership.service_layer.announcements import announce_erasure
 from membership.service_layer.profile import MembershipView, memberships_with_names, own_account
-from shared.web.errors import NotFound
+from shared.errors import NotFound
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from membership.domain.consents import granted_kinds
 from membership.service_layer.announcements import announce_person_fact
 from membership.service_layer.profile import check_diagnosed_after_birth, own_account
 from shared.contracts.membership import ConditionsChanged
-from shared.web.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 
 MAX_QUERY = 100
 MAX_RESULTS = 50

@@ -14,11 +14,12 @@ import asyncpg
 
 from membership.adapters import accounts, member_directory, memberships
 from membership.domain.access import Actor
+from membership.domain.accounts import EmailTaken
 from membership.domain.associations import Association
 from membership.domain.member_import import ImportedMember, RowError, decode, describe, parse_members
 from membership.service_layer.announcements import announce_joined
 from membership.service_layer.memberships import existing_association
-from shared.web.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 
 LOGIN_NOTE = (
     "imported people have no password yet and cannot log in until they set one; Fellowship has no"
@@ -72,7 +73,10 @@ async def _already_registered(conn: asyncpg.Connection, members: list[ImportedMe
 
 async def _admit(conn: asyncpg.Connection, association: Association, member: ImportedMember) -> UUID:
     member_id = uuid4()
-    await accounts.insert_account(conn, member_id, member.email, member.profile, password_hash=None)
+    try:
+        await accounts.insert_account(conn, member_id, member.email, member.profile, password_hash=None)
+    except EmailTaken as error:  # registered between the check and now
+        raise Conflict(f"row {member.row}: {member.email} has just registered; import the file again") from error
     await memberships.request_membership(
         conn, member_id, association.association_id, active=True, roles=list(member.roles)
     )

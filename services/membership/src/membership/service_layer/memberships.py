@@ -10,10 +10,10 @@ from membership.adapters import associations, memberships
 from membership.domain.access import Actor
 from membership.domain.associations import Association
 from membership.domain.memberships import Membership
-from membership.service_layer.announcements import SOURCE, announce_joined
+from membership.service_layer.announcements import announce_joined
 from shared.contracts.membership import MemberLeft
 from shared.db.outbox import enqueue
-from shared.web.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound
 
 
 async def existing_association(conn: asyncpg.Connection, association_id: UUID) -> Association:
@@ -72,4 +72,4 @@ async def leave(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> None:
             raise NotFound("you are not a member of this association")
         await memberships.leave(conn, actor.member_id, association_id)
         if current.announced:
-            await enqueue(conn, MemberLeft(member_id=actor.member_id, association_id=association_id), source=SOURCE)
+            await enqueue(conn, MemberLeft(member_id=actor.member_id, association_id=association_id))

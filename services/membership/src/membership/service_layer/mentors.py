@@ -19,7 +19,6 @@ from membership.domain.access import Actor
 from membership.domain.memberships import Membership, check_roles
 from membership.domain.mentors import Capacity, MentorApplication, MentorProfile, MentorStatus
 from membership.service_layer.admin import store_roles
-from membership.service_layer.announcements import SOURCE
 from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import (
     MemberMessage,
@@ -29,7 +28,7 @@ from shared.contracts.membership import (
     MentorResumed,
 )
 from shared.db.outbox import enqueue
-from shared.web.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class Rejection(BaseModel):
@@ -193,4 +192,4 @@ async def _own_mentor_profile(
 
 async def _publish(conn: asyncpg.Connection, membership: Membership, message: MemberMessage) -> None:
     if membership.announced:
-        await enqueue(conn, message, source=SOURCE)
+        await enqueue(conn, message)

@@ -22,7 +22,7 @@ from membership.domain.mentors import MentorProfile
 from membership.domain.profile import Profile, ProfileUpdate
 from membership.service_layer.announcements import announce_contact, announce_person_fact
 from shared.contracts.membership import AvailabilityChanged, ProfileUpdated
-from shared.web.errors import InvalidInput, Unauthorized
+from shared.errors import InvalidInput, Unauthorized
 
 # Profile fields other services match on (member.profile_updated) and those on the contact record.
 _MATCHING_FIELDS = ("languages", "time_zone", "kind", "birth_year", "gender")

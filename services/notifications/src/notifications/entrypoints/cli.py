@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from notifications.bootstrap import MIGRATIONS, NAME, NotificationsServiceSettings, bootstrap
+from notifications.bootstrap import SPEC, NotificationsServiceSettings, bootstrap
 from shared.service import run_cli
 
 
 def main() -> None:
-    run_cli(NAME, bootstrap, MIGRATIONS, settings_type=NotificationsServiceSettings)
+    run_cli(SPEC, bootstrap, settings_type=NotificationsServiceSettings)

@@ -14,7 +14,7 @@ import asyncpg
 from notifications.adapters import inbox
 from notifications.adapters.inbox import MAX, NIL, Cursor, InboxEntry
 from notifications.adapters.inbox_listener import InboxListener, Subscription
-from shared.web.errors import DomainError, NotFound
+from shared.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 

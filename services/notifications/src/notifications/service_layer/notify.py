@@ -8,9 +8,7 @@ e-mails later; it decides again when they fall due.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -28,12 +26,7 @@ from notifications.domain.rendering import Reader, template_context
 from notifications.service_layer.directory import apply_directory_message
 from shared.contracts.envelope import Envelope, MessageData
 from shared.db.inbox import Effect
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from shared.dependencies import Clock, utc_now
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from notifications.adapters import preferences
 from notifications.domain import unsubscribe as tokens
 from notifications.domain.categories import CATEGORIES, CHANNELS, Category, Channel, is_category
 from notifications.domain.quiet_hours import QuietHours, zone
-from shared.web.errors import DomainError, InvalidInput
+from shared.errors import DomainError, InvalidInput
 
 CHOICES_EXAMPLE = '{"matching": {"email": false}, "conferences": {"inbox": true}}'
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")

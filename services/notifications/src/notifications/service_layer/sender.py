@@ -44,9 +44,10 @@ from notifications.domain.email_message import compose
 from notifications.domain.links import Links
 from notifications.domain.rendering import Reader, template_context
 from notifications.domain.unsubscribe import sign
-from notifications.service_layer.notify import Clock, display_name, utc_now
+from notifications.service_layer.notify import display_name
 from notifications.settings import SenderSettings
 from shared.db.notified_worker import NotifiedWorker
+from shared.dependencies import Clock, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -3,18 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get, put
 from litestar.params import FromPath, JSONBody
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from matching.adapters.stats import Statistics
 from matching.domain.scoring import Weights
-from matching.entrypoints.http.dependencies import Caller, Pool
 from matching.service_layer import admin
+from shared.errors import InvalidInput
 from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Pool
+
+# Scores are stored as whole 1/1000 points in a 32-bit integer; this keeps any sum of weights far below it.
+MAX_WEIGHT = 1000
+Points = Annotated[int, Field(ge=0, le=MAX_WEIGHT, strict=True)]
+
+
+class WeightsChange(BaseModel):
+    """Points each score component is worth at best: whole numbers from 0 to 1000, at least one positive."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    condition: Points
+    availability: Points
+    preferences: Points
+    experience: Points
+    waiting: Points
+
+    @model_validator(mode="after")
+    def _some_positive(self) -> WeightsChange:
+        if not any(self.model_dump().values()):
+            raise ValueError("at least one weight must be positive, or every pair would score zero")
+        return self
+
+    def to_domain(self) -> Weights:
+        return Weights(**self.model_dump())
+
+
+def parse_weights(body: Any) -> Weights:
+    """Validate a weights body; every problem is named in the 422's `extra`."""
+    try:
+        return WeightsChange.model_validate(body).to_domain()
+    except ValidationError as error:
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"]) or "body", "message": problem["msg"]}
+            for problem in error.errors(include_url=False, include_context=False, include_input=False)
+        ]
+        raise InvalidInput(
+            f"give all of {', '.join(WeightsChange.model_fields)} as whole numbers from 0 to {MAX_WEIGHT},"
+            " at least one positive",
+            extra=problems,
+        ) from error
 
 
 class WeightsRead(BaseModel):
@@ -77,7 +119,7 @@ class MatchingAdminController(Controller):
     ) -> WeightsRead:
         """Replace the weights: condition, availability, preferences, experience and waiting, each a whole
         number from 0 to 1000, at least one positive. Anything else answers 422 naming the problem."""
-        return WeightsRead.of(await admin.change_weights(pool, caller, association_id, data), False)
+        return WeightsRead.of(await admin.change_weights(pool, caller, association_id, parse_weights(data)), False)
 
     @get("/statistics", operation_id="get_matching_statistics")
     async def statistics(self, association_id: FromPath[UUID], pool: Pool, caller: Caller) -> StatisticsRead:

@@ -8,13 +8,29 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from matching.adapters.workflow import FeedbackRecord, MentorshipRecord, MentorshipStatus, Outcome
-from matching.entrypoints.http.dependencies import Caller, Pool
+from matching.domain.proposals import Side, side_of
 from matching.service_layer import workflow
-from matching.service_layer.workflow import Ending, NewFeedback, Side
 from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Me, Pool
+
+NO_NUL = r"^[^\x00]*$"
+
+
+class Ending(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: Outcome
+    reason: str = Field(default="", max_length=1000, pattern=NO_NUL)
+
+
+class NewFeedback(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000, pattern=NO_NUL, description="kept by matching, never sent on")
 
 
 class MentorshipRead(BaseModel):
@@ -32,7 +48,7 @@ class MentorshipRead(BaseModel):
 
     @classmethod
     def of(cls, mentorship: MentorshipRecord, viewer: UUID) -> MentorshipRead:
-        role = workflow.side_of(viewer, mentorship.mentee_id, mentorship.mentor_id)
+        role = side_of(viewer, mentorship.mentee_id, mentorship.mentor_id)
         assert role is not None
         return cls(
             match_id=mentorship.match_id,
@@ -68,20 +84,21 @@ class MentorshipController(Controller):
     security = [{BEARER: []}]
 
     @get("/me/mentorships", operation_id="list_my_mentorships")
-    async def mine(self, pool: Pool, caller: Caller) -> list[MentorshipRead]:
+    async def mine(self, pool: Pool, caller: Caller, me: Me) -> list[MentorshipRead]:
         """Your mentorships as a mentee or as a mentor, newest first."""
-        viewer = workflow.member_id(caller)
-        return [MentorshipRead.of(mentorship, viewer) for mentorship in await workflow.my_mentorships(pool, caller)]
+        return [MentorshipRead.of(mentorship, me) for mentorship in await workflow.my_mentorships(pool, caller)]
 
     @post("/mentorships/{match_id:uuid}/end", operation_id="end_mentorship", status_code=HTTP_200_OK)
-    async def end(self, match_id: FromPath[UUID], data: JSONBody[Ending], pool: Pool, caller: Caller) -> MentorshipRead:
+    async def end(
+        self, match_id: FromPath[UUID], data: JSONBody[Ending], pool: Pool, caller: Caller, me: Me
+    ) -> MentorshipRead:
         """End an active mentorship (either side): completed, or ended early with a reason if you wish."""
-        viewer = workflow.member_id(caller)
-        return MentorshipRead.of(await workflow.end_mentorship(pool, caller, match_id, data), viewer)
+        ended = await workflow.end_mentorship(pool, caller, match_id, data.outcome, data.reason)
+        return MentorshipRead.of(ended, me)
 
     @post("/mentorships/{match_id:uuid}/feedback", operation_id="give_mentorship_feedback")
     async def feedback(
         self, match_id: FromPath[UUID], data: JSONBody[NewFeedback], pool: Pool, caller: Caller
     ) -> FeedbackRead:
         """Rate an ended mentorship from 1 to 5, once; the comment stays with matching."""
-        return FeedbackRead.of(await workflow.give_feedback(pool, caller, match_id, data))
+        return FeedbackRead.of(await workflow.give_feedback(pool, caller, match_id, data.rating, data.comment))

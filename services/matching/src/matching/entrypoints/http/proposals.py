@@ -8,16 +8,23 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from matching.adapters.workflow import ProposalRecord, ProposalStatus
+from matching.adapters.workflow import ProposalRecord
+from matching.domain.proposals import ProposalStatus, Side, effective_status, side_of
 from matching.domain.scoring import SCALE
-from matching.entrypoints.http.dependencies import Caller, Pool
-from matching.entrypoints.http.mentorships import MentorshipRead
+from matching.entrypoints.http.mentorships import NO_NUL, MentorshipRead
 from matching.service_layer import workflow
-from matching.service_layer.workflow import Decline, Side
 from shared.contracts.matching import Slot
+from shared.dependencies import utc_now
 from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Me, Pool
+
+
+class Decline(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=1000, pattern=NO_NUL, description="passed on to the mentee")
 
 
 class ProposalRead(BaseModel):
@@ -37,10 +44,8 @@ class ProposalRead(BaseModel):
 
     @classmethod
     def of(cls, proposal: ProposalRecord, viewer: UUID) -> ProposalRead:
-        role = workflow.side_of(viewer, proposal.mentee_id, proposal.mentor_id)
+        role = side_of(viewer, proposal.mentee_id, proposal.mentor_id)
         assert role is not None
-        # Past its deadline, a proposal the sweeper has not reached yet is expired all the same.
-        status = "expired" if proposal.status == "proposed" and proposal.expired else proposal.status
         return cls(
             match_id=proposal.match_id,
             request_id=proposal.request_id,
@@ -50,7 +55,7 @@ class ProposalRead(BaseModel):
             score=proposal.score / SCALE,
             breakdown=proposal.breakdown,
             first_slot=None if proposal.first_slot is None else Slot.model_validate(proposal.first_slot),
-            status=status,
+            status=effective_status(proposal.status, proposal.expires_at, utc_now()),
             created_at=proposal.created_at,
             expires_at=proposal.expires_at,
             decided_at=proposal.decided_at,
@@ -64,21 +69,18 @@ class ProposalController(Controller):
     security = [{BEARER: []}]
 
     @get("/me/proposals", operation_id="list_my_proposals")
-    async def mine(self, pool: Pool, caller: Caller) -> list[ProposalRead]:
+    async def mine(self, pool: Pool, caller: Caller, me: Me) -> list[ProposalRead]:
         """Proposals made to you as a mentee or as a mentor, newest first, each with its explanation."""
-        viewer = workflow.member_id(caller)
-        return [ProposalRead.of(proposal, viewer) for proposal in await workflow.my_proposals(pool, caller)]
+        return [ProposalRead.of(proposal, me) for proposal in await workflow.my_proposals(pool, caller)]
 
     @post("/proposals/{match_id:uuid}/accept", operation_id="accept_proposal", status_code=HTTP_200_OK)
-    async def accept(self, match_id: FromPath[UUID], pool: Pool, caller: Caller) -> MentorshipRead:
+    async def accept(self, match_id: FromPath[UUID], pool: Pool, caller: Caller, me: Me) -> MentorshipRead:
         """As the proposed mentor, accept before the proposal expires: the mentorship starts."""
-        viewer = workflow.member_id(caller)
-        return MentorshipRead.of(await workflow.accept(pool, caller, match_id), viewer)
+        return MentorshipRead.of(await workflow.accept(pool, caller, match_id), me)
 
     @post("/proposals/{match_id:uuid}/decline", operation_id="decline_proposal", status_code=HTTP_200_OK)
     async def decline(
-        self, match_id: FromPath[UUID], data: JSONBody[Decline], pool: Pool, caller: Caller
+        self, match_id: FromPath[UUID], data: JSONBody[Decline], pool: Pool, caller: Caller, me: Me
     ) -> ProposalRead:
         """As the proposed mentor, decline with a reason; you will not be proposed to this mentee again."""
-        viewer = workflow.member_id(caller)
-        return ProposalRead.of(await workflow.decline(pool, caller, match_id, data), viewer)
+        return ProposalRead.of(await workflow.decline(pool, caller, match_id, data.reason), me)

@@ -8,13 +8,50 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from matching.adapters.workflow import RequestRecord, RequestStatus
-from matching.entrypoints.http.dependencies import Caller, Pool
+from matching.domain.model import AgeBand, Preferences
 from matching.service_layer import workflow
-from matching.service_layer.workflow import NewRequest, PreferenceChoice
+from shared.contracts.membership import Gender, Modality
 from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Pool
+
+
+class AgeBandChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    youngest: int = Field(ge=0, le=120)
+    oldest: int = Field(ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeBandChoice:
+        if self.youngest > self.oldest:
+            raise ValueError("youngest must not be greater than oldest")
+        return self
+
+
+class PreferenceChoice(BaseModel):
+    """Wishes that weigh in the score; `caregiver_for_caregiver` False lets a caregiver be matched with a
+    patient mentor too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gender: Gender | None = None
+    age_band: AgeBandChoice | None = None
+    modality: Modality | None = None
+    caregiver_for_caregiver: bool = True
+
+    def to_domain(self) -> Preferences:
+        band = None if self.age_band is None else AgeBand(self.age_band.youngest, self.age_band.oldest)
+        return Preferences(self.gender, band, self.modality, self.caregiver_for_caregiver)
+
+
+class NewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    association_id: UUID
+    preferences: PreferenceChoice = Field(default_factory=PreferenceChoice)
 
 
 class PreferencesRead(PreferenceChoice):
@@ -56,7 +93,9 @@ class RequestController(Controller):
     @post("/requests", operation_id="create_request")
     async def create(self, data: JSONBody[NewRequest], pool: Pool, caller: Caller) -> RequestRead:
         """Ask for a mentor in one of your associations; the matcher proposes one as soon as it can."""
-        return RequestRead.of(await workflow.create_request(pool, caller, data))
+        return RequestRead.of(
+            await workflow.create_request(pool, caller, data.association_id, data.preferences.to_domain())
+        )
 
     @get("/me/requests", operation_id="list_my_requests")
     async def mine(self, pool: Pool, caller: Caller) -> list[RequestRead]:

@@ -17,12 +17,13 @@ from pydantic import BaseModel, Field
 from membership.adapters.audit import Action
 from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
 from membership.domain.memberships import Status
-from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.dependencies import Caller
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import admin, member_import
 from membership.service_layer.admin import AdminAppointment, Renewal, RoleChange
 from shared.contracts.membership import Role
 from shared.web.app import BEARER
+from shared.web.dependencies import Pool
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 CSV_TYPES = ("text/csv", "application/csv")

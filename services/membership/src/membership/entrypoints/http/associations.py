@@ -10,10 +10,11 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from pydantic import BaseModel, ConfigDict
 
 from membership.domain.associations import Association, AssociationUpdate, NewAssociation
-from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.dependencies import Caller
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import associations, memberships
 from shared.web.app import BEARER
+from shared.web.dependencies import Pool
 
 
 class JoinOptions(BaseModel):

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from membership.adapters.tokens import TokenPair
 from membership.domain.accounts import Registration
-from membership.entrypoints.http.dependencies import Auth, Pool
+from membership.entrypoints.http.dependencies import Auth
 from membership.service_layer import auth
+from shared.web.dependencies import Pool
 
 
 class Registered(BaseModel):

@@ -1,52 +1,41 @@
-"""What membership's handlers receive: the pool, the auth configuration and the authenticated caller."""
+"""What membership's handlers receive beyond the shared pool: the auth configuration and the caller as an
+`Actor`, with their roles as stored now (membership never trusts a token's roles)."""
 
 from __future__ import annotations
 
-from typing import Any
-from uuid import UUID
+from dataclasses import dataclass
 
 import asyncpg
-from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from membership.domain.access import Actor
 from membership.service_layer.auth import AuthConfig, load_actor
-from shared.web.auth import provide_principal
-from shared.web.errors import Unauthorized
+from shared.dependencies import Dependencies
+from shared.web.auth import Principal
+from shared.web.dependencies import dependencies_of
 
 
-def provide_pool(state: State) -> asyncpg.Pool:
-    pool: asyncpg.Pool = state.pool
-    return pool
+@dataclass(kw_only=True)
+class MembershipDependencies(Dependencies):
+    auth: AuthConfig  # the token issuer and its rules
 
 
 def provide_auth(state: State) -> AuthConfig:
-    config: AuthConfig = state.auth
-    return config
+    return dependencies_of(state, MembershipDependencies).auth
 
 
-async def provide_actor(request: Request[Any, Any, Any], pool: NamedDependency[asyncpg.Pool]) -> Actor:
+async def provide_actor(caller: NamedDependency[Principal], pool: NamedDependency[asyncpg.Pool]) -> Actor:
     """The caller of an authenticated route, with their roles as stored now (401 without a valid token)."""
-    principal = await provide_principal(request)
     async with pool.acquire() as conn:
-        return await load_actor(conn, _member_id(principal.subject))
-
-
-def _member_id(subject: str) -> UUID:
-    try:
-        return UUID(subject)
-    except ValueError as error:
-        raise Unauthorized("the access token's subject is not a member id") from error
+        return await load_actor(conn, caller.member_id)
 
 
 DEPENDENCIES = {
-    "pool": Provide(provide_pool, sync_to_thread=False),
     "auth_config": Provide(provide_auth, sync_to_thread=False),
     "actor": Provide(provide_actor),
 }
 
 # What handlers declare to receive them.
-Pool = NamedDependency[asyncpg.Pool]
 Auth = NamedDependency[AuthConfig]
 Caller = NamedDependency[Actor]

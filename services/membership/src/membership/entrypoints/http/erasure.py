@@ -8,9 +8,10 @@ from litestar import Controller, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.dependencies import Caller
 from membership.service_layer import data_rights
 from shared.web.app import BEARER
+from shared.web.dependencies import Pool
 
 
 class MemberErasureController(Controller):

@@ -22,12 +22,13 @@ from membership.domain.conditions import ConditionList, MemberCondition
 from membership.domain.consents import ConsentRecord
 from membership.domain.mentors import MentorProfile
 from membership.domain.profile import Profile, ProfileUpdate
-from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.dependencies import Caller
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import consents, data_rights, health_data, profile
 from membership.service_layer.profile import MembershipView, WeeklyAvailability
 from shared.contracts.membership import ConsentKind
 from shared.web.app import BEARER
+from shared.web.dependencies import Pool
 
 MAX_HEALTH_NOTES = 4000
 

@@ -9,10 +9,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from membership.domain.mentors import MentorApplication, MentorProfile, MentorStatus
-from membership.entrypoints.http.dependencies import Caller, Pool
+from membership.entrypoints.http.dependencies import Caller
 from membership.service_layer import mentors
 from membership.service_layer.mentors import CapacityChange, Rejection
 from shared.web.app import BEARER
+from shared.web.dependencies import Pool
 
 
 class MentorApplicationRead(MentorProfile):

@@ -14,10 +14,8 @@ from pydantic import BaseModel, Field
 from notifications.adapters import delivery_status
 from notifications.adapters.delivery_status import DeliveryStatus
 from notifications.domain.categories import Category
-from notifications.entrypoints.http.dependencies import Caller, Pool
 from shared.web.app import BEARER
-from shared.web.auth import Principal
-from shared.web.errors import Forbidden
+from shared.web.dependencies import Caller, Pool
 
 
 class DeliveryRead(BaseModel):
@@ -41,11 +39,6 @@ class DeliveriesRead(BaseModel):
     deliveries: list[DeliveryRead] = Field(description="newest first")
 
 
-def require_admin(caller: Principal, association_id: UUID) -> None:
-    if not caller.has_role(str(association_id), "admin"):
-        raise Forbidden("only an admin of this association can see its e-mail deliveries")
-
-
 class DeliveryStatusController(Controller):
     path = "/associations/{association_id:uuid}/deliveries"
     tags = ["delivery status"]
@@ -63,7 +56,7 @@ class DeliveryStatusController(Controller):
     ) -> DeliveriesRead:
         """The association's e-mail deliveries, newest first (of one status when given), with counts per status.
         Only status is shown: never an address or what was written."""
-        require_admin(caller, association_id)
+        caller.require_role(association_id, "admin", to="see its e-mail deliveries")
         found = await delivery_status.association_deliveries(
             pool, association_id, status, (page - 1) * page_size, page_size
         )

@@ -1,22 +1,21 @@
-"""What notifications' handlers receive: the pool, the caller (from a membership access token), the inbox
-listener and the unsubscribe secret, all from the app's state as `bootstrap` set it."""
+"""What notifications' handlers receive beyond the shared pool, caller and "me": the inbox listener, the
+unsubscribe secret and the stream's caller, all from the one `NotificationsDependencies` that `bootstrap`
+built."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
-from uuid import UUID
 
-import asyncpg
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter, SkipValidation
 
 from notifications.adapters.inbox_listener import InboxListener
+from notifications.dependencies import NotificationsDependencies
 from notifications.domain.unsubscribe import Secret
-from shared.web.auth import JwtValidator, Principal, provide_principal
-from shared.web.errors import Unauthorized
+from shared.web.auth import Principal
+from shared.web.dependencies import dependencies_of
 
 ACCESS_TOKEN_PARAMETER = QueryParameter(
     name="access_token",
@@ -25,61 +24,35 @@ ACCESS_TOKEN_PARAMETER = QueryParameter(
 )
 
 
-def provide_pool(state: State) -> asyncpg.Pool:
-    pool: asyncpg.Pool = state.pool
-    return pool
+def _mine(state: State) -> NotificationsDependencies:
+    return dependencies_of(state, NotificationsDependencies)
 
 
 def provide_inbox_listener(state: State) -> InboxListener:
-    listener: InboxListener = state.inbox_listener
-    return listener
+    return _mine(state).inbox_listener
 
 
 def provide_unsubscribe_secret(state: State) -> Secret:
-    secret: Secret = state.unsubscribe_secret
-    return secret
-
-
-async def provide_caller(request: Request[Any, Any, Any]) -> Principal:
-    """The caller's token from the Authorization header, validated against membership's keys (401 otherwise)."""
-    return await provide_principal(request)
+    return _mine(state).unsubscribe_secret
 
 
 async def provide_stream_caller(
     request: Request[Any, Any, Any], access_token: Annotated[str | None, ACCESS_TOKEN_PARAMETER] = None
 ) -> Principal:
     """Like `caller`, but the token may also come as `?access_token=` (the Authorization header wins)."""
+    validator = _mine(request.app.state).jwt_validator
     if request.headers.get("authorization") or not access_token:
-        return await provide_principal(request)
-    validator: JwtValidator = request.app.state.jwt_validator
-    return await asyncio.to_thread(validator.validate, access_token)
-
-
-def member_of(caller: Principal) -> UUID:
-    """The caller's member id (the token's subject)."""
-    try:
-        return UUID(caller.subject)
-    except ValueError as error:
-        raise Unauthorized("the access token's subject is not a member id") from error
-
-
-async def provide_me(caller: NamedDependency[Principal]) -> UUID:
-    return member_of(caller)
+        return await validator.principal_from(request)
+    return await validator.principal_of(access_token)
 
 
 DEPENDENCIES = {
-    "pool": Provide(provide_pool, sync_to_thread=False),
     "inbox_listener": Provide(provide_inbox_listener, sync_to_thread=False),
     "unsubscribe_secret": Provide(provide_unsubscribe_secret, sync_to_thread=False),
-    "caller": Provide(provide_caller),
     "stream_caller": Provide(provide_stream_caller),
-    "me": Provide(provide_me),
 }
 
 # What handlers declare to receive them.
-Pool = NamedDependency[asyncpg.Pool]
 Listener = NamedDependency[InboxListener]
 UnsubscribeSecret = NamedDependency[SkipValidation[Secret]]  # str | bytes: nothing to validate
-Caller = NamedDependency[Principal]
 StreamCaller = NamedDependency[Principal]
-Me = NamedDependency[UUID]  # the caller's member id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,10 +15,11 @@ from pydantic import BaseModel, Field
 
 from notifications.adapters.inbox import InboxEntry
 from notifications.domain.categories import Category
-from notifications.entrypoints.http.dependencies import Listener, Me, Pool, StreamCaller, member_of
+from notifications.entrypoints.http.dependencies import Listener, StreamCaller
 from notifications.service_layer import inbox
+from shared.dependencies import Dependencies
 from shared.web.app import BEARER
-from shared.web.auth import JwtValidator, Principal
+from shared.web.dependencies import Me, Pool, dependencies_of
 
 KEEPALIVE_SECONDS = 15.0
 RECONNECT_MS = 3000  # how long a browser's EventSource waits before it reconnects
@@ -116,10 +116,10 @@ class InboxController(Controller):
         events = inbox.follow(
             pool,
             inbox_listener,
-            member_of(stream_caller),
+            stream_caller.member_id,
             last_event_id=_entry_id(last_event_id),
             keepalive=KEEPALIVE_SECONDS,
-            lifetime=_seconds_left(request, stream_caller),
+            lifetime=dependencies_of(request.app.state, Dependencies).jwt_validator.seconds_left(stream_caller),
         )
         return ServerSentEvent(_messages(events), retry_duration=RECONNECT_MS)
 
@@ -139,9 +139,3 @@ def _entry_id(text: str | None) -> UUID | None:
         return UUID(text) if text else None
     except ValueError:
         return None
-
-
-def _seconds_left(request: Request[Any, Any, Any], caller: Principal) -> float:
-    """How long the caller's token stays acceptable (with the validator's leeway)."""
-    validator: JwtValidator = request.app.state.jwt_validator
-    return float(caller.claims["exp"]) + validator.settings.leeway_seconds - time.time()

@@ -10,10 +10,10 @@ from litestar.params import Body
 from pydantic import BaseModel, Field
 
 from notifications.domain.categories import Category, Channel
-from notifications.entrypoints.http.dependencies import Me, Pool
 from notifications.service_layer import preferences
 from notifications.service_layer.preferences import PreferencesView
 from shared.web.app import BEARER
+from shared.web.dependencies import Me, Pool
 
 
 class QuietHoursRead(BaseModel):

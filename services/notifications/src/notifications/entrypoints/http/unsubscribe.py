@@ -15,9 +15,11 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.params import QueryParameter
 
 from notifications.domain.categories import Category
-from notifications.entrypoints.http.dependencies import Pool, UnsubscribeSecret
+from notifications.entrypoints.http.dependencies import UnsubscribeSecret
 from notifications.service_layer import preferences
 from notifications.service_layer.preferences import InvalidUnsubscribeLink
+from shared.web.dependencies import Pool
+from shared.web.errors import status_of
 
 TOKEN = QueryParameter(description="the signed token of the e-mail's unsubscribe link")
 TOPICS: dict[Category, str] = {
@@ -77,7 +79,7 @@ class UnsubscribeController(Controller):
 
 
 def _bad_link(error: InvalidUnsubscribeLink) -> Response[str]:
-    return _page(error.status_code, "This link does not work", f"<p>{escape(error.detail)}</p>")
+    return _page(status_of(error), "This link does not work", f"<p>{escape(error.detail)}</p>")
 
 
 def _page(status: int, title: str, body: str) -> Response[str]:
