@@ -1,61 +1,48 @@
-"""Every payload model by (event_type, event_version): how a consumer finds the model for a message."""
+"""Every payload model by (event_type, event_version): how a consumer finds the model for a message.
+
+Filled from the model classes themselves: every concrete subclass of `MessageData` in the contract modules
+is registered, so a new model cannot be forgotten. Two models claiming one (type, version) fail at import.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from shared.contracts import matching, membership
 from shared.contracts.envelope import MessageData
-from shared.contracts.matching import (
-    FeedbackRecorded,
-    MatchAccepted,
-    MatchDeclined,
-    MatchExpired,
-    MatchProposed,
-    MentorshipEnded,
-    RequestCreated,
-    RequestUnmatched,
-)
-from shared.contracts.membership import (
-    AvailabilityChanged,
-    ConditionsChanged,
-    ConsentChanged,
-    ContactUpdated,
-    MemberErased,
-    MemberJoined,
-    MemberLeft,
-    MentorApproved,
-    MentorCapacityChanged,
-    MentorPaused,
-    MentorResumed,
-    ProfileUpdated,
-    RolesChanged,
-)
 
-_MODELS: tuple[type[MessageData], ...] = (
-    MemberJoined,
-    MemberLeft,
-    MemberErased,
-    RolesChanged,
-    ProfileUpdated,
-    ConditionsChanged,
-    AvailabilityChanged,
-    ConsentChanged,
-    MentorApproved,
-    MentorPaused,
-    MentorResumed,
-    MentorCapacityChanged,
-    ContactUpdated,
-    RequestCreated,
-    MatchProposed,
-    MatchAccepted,
-    MatchDeclined,
-    MatchExpired,
-    MentorshipEnded,
-    FeedbackRecorded,
-    RequestUnmatched,
-)
+log = logging.getLogger(__name__)
 
-REGISTRY: dict[tuple[str, int], type[MessageData]] = {(m.event_type, m.event_version): m for m in _MODELS}
+CONTRACT_MODULES = (membership, matching)
+
+
+def _concrete(base: type[MessageData]) -> list[type[MessageData]]:
+    """Subclasses of `base` that name their own type (abstract bases such as `MemberMessage` do not)."""
+    found = []
+    for model in base.__subclasses__():
+        if "event_type" in vars(model):
+            found.append(model)
+        found.extend(_concrete(model))
+    return found
+
+
+def _registry() -> dict[tuple[str, int], type[MessageData]]:
+    registry: dict[tuple[str, int], type[MessageData]] = {}
+    for model in _concrete(MessageData):
+        key = (model.event_type, model.event_version)
+        if key in registry and registry[key] is not model:
+            raise TypeError(f"{model.__name__} and {registry[key].__name__} both claim {key[0]} v{key[1]}")
+        registry[key] = model
+    return registry
+
+
+REGISTRY = _registry()
 
 
 def model_for(event_type: str, event_version: int) -> type[MessageData] | None:
-    """The payload model, or None for a type this code does not know (readers skip those)."""
-    return REGISTRY.get((event_type, event_version))
+    """The payload model, or None (logged by name) for a type this code does not know: readers skip those,
+    since producers may add types before readers know them."""
+    model = REGISTRY.get((event_type, event_version))
+    if model is None:
+        log.info("message type not known here; skipped", extra={"event_type": event_type, "version": event_version})
+    return model

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import tomllib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,8 +13,9 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts import REGISTRY, Envelope, Topic, new_envelope
+from shared.contracts import REGISTRY, Envelope, MessageData, Topic, model_for, new_envelope
 from shared.contracts.membership import MemberJoined
+from shared.contracts.registry import CONTRACT_MODULES
 from shared.contracts.snapshots import breaking_changes, current_schema, snapshot_path
 
 TOPICS_FILE = Path(__file__).resolve().parents[2] / "deploy" / "kafka" / "topics.toml"
@@ -102,3 +105,22 @@ def test_compatibility_rules_catch_breaking_changes() -> None:
     assert any("changed type" in p for p in breaking_changes(old, retyped))
     assert any("became required" in p for p in breaking_changes(old, required))
     assert breaking_changes(old, optional) == []
+
+
+def test_every_concrete_payload_model_of_the_contract_modules_is_registered() -> None:
+    declared = {
+        model
+        for module in CONTRACT_MODULES
+        for _, model in inspect.getmembers(module, inspect.isclass)
+        if issubclass(model, MessageData) and "event_type" in vars(model)
+    }
+
+    assert declared, "no payload model found"
+    assert declared == set(REGISTRY.values())
+
+
+def test_an_unknown_message_type_is_skipped_and_logged_by_name(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="shared.contracts.registry"):
+        assert model_for("member.teleported", 1) is None
+
+    assert any(getattr(record, "event_type", None) == "member.teleported" for record in caplog.records)
