@@ -11,6 +11,7 @@ from uuid import UUID
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from shared.testing.token_rules import Signer
 from shared.web.auth import JwtSettings, JwtValidator, LocalKeys
 
 
@@ -51,6 +52,10 @@ class Tokens:
 
     def validator(self) -> JwtValidator:
         return JwtValidator(self.settings, jwks_client=LocalKeys(self.jwks()))
+
+    def signer(self) -> Signer:
+        """This issuer's key as the token-rules contract uses it."""
+        return Signer(self.key, "EdDSA", self.kid, self.jwks()["keys"][0], self.settings)
 
 
 @dataclass

@@ -7,9 +7,9 @@ against membership's published keys."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
-import time
 from collections import Counter
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from shared.testing.eventually import eventually
 
 from .conftest import start_stack, stop_stack, wait_for_line
 
@@ -34,12 +36,9 @@ def bearer(membership: httpx.Client, email: str, password: str) -> dict[str, str
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
-def eventually(what: str, check: Any, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while (result := check()) is None and time.monotonic() < deadline:
-        time.sleep(0.3)
-    assert result is not None, f"{what}: not within {timeout:.0f} s"
-    return result
+def soon(what: str, check: Any, timeout: float = 30.0) -> Any:
+    """`check()` once it is not None (AssertionError naming `what` after `timeout`)."""
+    return asyncio.run(eventually(check, until=lambda r: r is not None, timeout=timeout, interval=0.3, what=what))
 
 
 def waiting_proposal(matching: httpx.Client, headers: dict[str, str], exclude: set[str]) -> dict[str, Any] | None:
@@ -89,7 +88,7 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
 
         # the demo members who asked for a mentor when joining already have proposals
         lucas = bearer(membership, "lucas@example.org", DEMO_PASSWORD)
-        assert eventually("a demo member's proposal", lambda: waiting_proposal(matching, lucas, set())), ok(
+        assert soon("a demo member's proposal", lambda: waiting_proposal(matching, lucas, set())), ok(
             matching.get("/me/requests", headers=lucas)
         )
 
@@ -122,8 +121,8 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
             response = matching.post("/requests", headers=me, json={"association_id": cp})
             return response.json() if response.status_code == 201 else None
 
-        request = eventually("matching knows the newcomer", ask)
-        first = eventually("a first proposal", lambda: waiting_proposal(matching, me, set()), timeout=20)
+        request = soon("matching knows the newcomer", ask)
+        first = soon("a first proposal", lambda: waiting_proposal(matching, me, set()), timeout=20)
         assert first["request_id"] == request["request_id"] and first["role"] == "mentee"
         assert first["breakdown"]["condition"] > 0 and first["score"] > 0, first
         slot = first["first_slot"]
@@ -144,7 +143,7 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         )
         decline = {"reason": "I am away for a month"}
         ok(matching.post(f"/proposals/{first['match_id']}/decline", headers=mentors[first_mentor], json=decline))
-        second = eventually(
+        second = soon(
             "another mentor proposed", lambda: waiting_proposal(matching, me, {first["counterpart_id"]}), timeout=20
         )
         assert second["counterpart_id"] != first["counterpart_id"]
@@ -156,7 +155,7 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
         assert [m["status"] for m in mine] == ["active"], mine
 
         # the introduction reached the open stream without a reload
-        eventually(
+        soon(
             "the introduction on the stream",
             lambda: next((e for e in stream.events if e["template"] == "introduction"), None),
             timeout=20,
@@ -167,13 +166,13 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
             templates = inbox_templates(notifications, me)
             return templates if {"welcome", "match_declined", "introduction"} <= set(templates) else None
 
-        mine_in_inbox = eventually("the newcomer's inbox", settled)
+        mine_in_inbox = soon("the newcomer's inbox", settled)
         assert Counter(mine_in_inbox)["introduction"] == 1 and Counter(mine_in_inbox)["welcome"] == 1
         accepting = mentors[second_mentor]
         theirs = inbox_templates(notifications, accepting)
         assert Counter(theirs)["introduction"] == 1 and "match_proposed" in theirs, theirs
         mail_dir = tmp_path / "mail"
-        leo_mail = eventually(
+        leo_mail = soon(
             "the newcomer's e-mails",
             lambda: found if len(found := mails_to(mail_dir, "leo@example.org")) >= 3 else None,
         )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from shared.messaging.topics import read_all
+from shared.testing.eventually import eventually
 
 from .conftest import psql_count, start_stack, stop_stack, wait_for_line
 
@@ -39,12 +39,8 @@ def records(bootstrap: str, topic: str, key: str) -> list[dict[str, Any]]:
 
 
 def wait_for(check: Any, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.3)
+    """`check()` once truthy (AssertionError after `timeout`)."""
+    return asyncio.run(eventually(check, timeout=timeout, interval=0.3))
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

@@ -19,6 +19,7 @@ from shared.db.inbox import apply_once
 from shared.db.outbox import OutboxRelay, enqueue
 from shared.embedded import free_port
 from shared.messaging import KafkaSettings, make_broker, subscriber
+from shared.testing.outbox import staged_messages
 from shared.testing.plugin import Names
 from shared.testing.topics import make_topics
 from shared.web import create_app
@@ -39,7 +40,7 @@ async def join(state: State) -> dict[str, str]:
 
 
 async def outbox_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
-    return [dict(r["envelope"]) for r in await pool.fetch("SELECT envelope FROM outbox ORDER BY id")]
+    return await staged_messages(pool)
 
 
 async def test_ids_flow_from_http_into_messages_and_on(

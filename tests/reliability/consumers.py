@@ -13,6 +13,7 @@ from shared.contracts.envelope import MessageData
 from shared.contracts.membership import MemberJoined
 from shared.db.inbox import apply_once
 from shared.messaging import KafkaSettings, make_broker, subscriber
+from shared.testing.eventually import eventually
 
 # No unique constraint: a second effect of the same message would show as a second row.
 EFFECTS_TABLE = "CREATE TABLE effects (member_id uuid NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
@@ -45,13 +46,8 @@ async def running_consumer(
 
 
 async def wait_for_rows(pool: asyncpg.Pool, query: str, expected: int, timeout: float = 60.0) -> int:
-    """Poll `query` (a count) until it reaches `expected` or `timeout` passes; returns the last count."""
-    import asyncio
-
-    count = 0
-    for _ in range(int(timeout / 0.1)):
-        count = await pool.fetchval(query)
-        if count >= expected:
-            return count
-        await asyncio.sleep(0.1)
+    """Poll `query` (a count) until it reaches `expected` (AssertionError after `timeout`); returns the count."""
+    count: int = await eventually(
+        lambda: pool.fetchval(query), until=lambda n: n >= expected, timeout=timeout, interval=0.1
+    )
     return count

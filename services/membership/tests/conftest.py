@@ -19,6 +19,7 @@ from membership.adapters import accounts, associations, memberships
 from membership.bootstrap import MIGRATIONS, MembershipSettings, bootstrap
 from membership.domain.associations import NewAssociation
 from shared.db.pool import DatabaseSettings
+from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
 
 PASSWORD = "correct horse battery staple"
@@ -82,10 +83,7 @@ class Api:
 
     async def messages(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """Envelopes staged in the outbox, oldest first (with `topic` added)."""
-        rows = await self.pool.fetch(
-            "SELECT topic, envelope FROM outbox WHERE $1::text IS NULL OR event_type = $1 ORDER BY id", event_type
-        )
-        return [{"topic": row["topic"], **(row["envelope"] or {"tombstone": True})} for row in rows]
+        return await staged_messages(self.pool, event_type)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 
 from matching.bootstrap import MIGRATIONS, MatchingSettings, bootstrap
 from shared.db.pool import DatabaseSettings
+from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.tokens import Member, Tokens
 
@@ -147,10 +148,7 @@ class Api:
 
     async def messages(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """Envelopes staged in the outbox, oldest first (with `topic` added)."""
-        rows = await self.pool.fetch(
-            "SELECT topic, envelope FROM outbox WHERE $1::text IS NULL OR event_type = $1 ORDER BY id", event_type
-        )
-        return [{"topic": row["topic"], **(row["envelope"] or {"tombstone": True})} for row in rows]
+        return await staged_messages(self.pool, event_type)
 
     async def load_of(self, mentor: Member) -> int:
         load: int = await self.pool.fetchval(

@@ -23,6 +23,7 @@ from shared.contracts.envelope import MessageData
 from shared.contracts.membership import AvailabilityWindow, MemberJoined, MentorApproved
 from shared.db.inbox import apply_once
 from shared.db.pool import create_pool
+from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
 
 CONSENTS = ["health_data", "peer_matching"]
@@ -91,10 +92,7 @@ class Facts:
 
     async def messages(self, event_type: str | None = None) -> list[dict[str, Any]]:
         """Payloads (`data`) staged in the outbox, oldest first, optionally of one type."""
-        rows = await self.pool.fetch(
-            "SELECT envelope FROM outbox WHERE $1::text IS NULL OR event_type = $1 ORDER BY id", event_type
-        )
-        return [row["envelope"]["data"] for row in rows]
+        return [envelope["data"] for envelope in await staged_messages(self.pool, event_type)]
 
     async def request_of(self, mentee_id: UUID) -> asyncpg.Record:
         row: asyncpg.Record = await self.pool.fetchrow(

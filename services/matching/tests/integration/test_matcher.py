@@ -17,6 +17,7 @@ from matching.service_layer.matcher import Matcher, Snapshot, load_snapshot, pla
 from matching.service_layer.proposals import propose
 from matching.settings import MatcherSettings
 from shared.contracts.membership import ConsentChanged, MemberErased, MemberLeft, ProfileUpdated
+from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
 
 from .membership_facts import Facts, joined, matching_pool
@@ -36,12 +37,7 @@ def years_ago(years: int) -> int:
 
 
 async def wait_for(facts: Facts, query: str, expected: int, timeout: float = 5.0) -> int:
-    count = 0
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
-        if (count := await facts.pool.fetchval(query)) >= expected:
-            break
-        await asyncio.sleep(0.05)
+    count: int = await eventually(lambda: facts.pool.fetchval(query), until=lambda n: n >= expected, timeout=timeout)
     return count
 
 

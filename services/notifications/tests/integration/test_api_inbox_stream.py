@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from notifications.entrypoints.http import inbox as inbox_http
+from shared.testing.eventually import eventually
 
 from .conftest import Api, Member
 
@@ -246,7 +247,4 @@ async def _quiet_for(events: Events, seconds: float) -> list[dict[str, str]]:
 
 
 async def _eventually(condition: Any, timeout: float = ARRIVAL) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        await asyncio.sleep(0.02)
+    await eventually(condition, timeout=timeout, interval=0.02)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from aiokafka import AIOKafkaProducer
@@ -18,6 +19,7 @@ from shared.contracts.matching import MatchProposed
 from shared.contracts.membership import ContactUpdated, MemberJoined
 from shared.db.pool import DatabaseSettings
 from shared.messaging import KafkaSettings
+from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.topics import make_topics
 
@@ -118,8 +120,5 @@ async def _known(pool: object, member: UUID) -> bool:
     return found
 
 
-async def _until(probe: object, expected: object, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while (value := await probe()) != expected:  # type: ignore[operator]
-        assert time.monotonic() < deadline, f"still {value!r} after {timeout}s"
-        await asyncio.sleep(0.1)
+async def _until(probe: Any, expected: object, timeout: float = 30.0) -> None:
+    await eventually(probe, until=lambda value: value == expected, timeout=timeout, interval=0.1)
