@@ -11,12 +11,13 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test lint typecheck test-unit test-integration test-reliability test-e2e test-deploy \
-        bench contracts-snapshot clean
+.PHONY: help install run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
+        test-fuzz test-deploy bench contracts-snapshot clean
 
 help:
 	@echo "make run     start the whole platform on embedded PostgreSQL, Kafka-protocol broker and SMTP sink"
 	@echo "make test    lint, type checks and every test"
+	@echo "make test-fast  the inner loop: lint, unit and integration tests without the slow ones"
 	@echo "make bench   benchmarks (ratios against baselines measured in the same run)"
 
 $(UV):
@@ -52,11 +53,17 @@ test-reliability: install
 test-e2e: install
 	$(BIN)/pytest -q tests/e2e
 
+test-fuzz: install
+	$(BIN)/pytest -q tests/fuzz
+
 test-deploy: install
 	$(BIN)/pytest -q tests/deploy
 
 test: lint typecheck
 	$(BIN)/pytest -q
+
+test-fast: lint
+	$(BIN)/pytest -q -m "not slow" tests/unit tests/integration services
 
 bench: install
 	$(BIN)/python bench/outbox_relay.py

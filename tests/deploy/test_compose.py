@@ -1,8 +1,8 @@
-"""Checks of docker-compose.yml and the service Dockerfiles that need no Docker engine.
+"""Checks of docker-compose.yml and the one Dockerfile that need no Docker engine.
 
 The file is validated against the Compose specification schema vendored in check-jsonschema, then
 against what a person running `docker compose up` relies on: every service is there and built from
-its own Dockerfile, images run as a non-root user, the real broker profile is used, topics come
+the one Dockerfile (by its SERVICE and PORT arguments), images run as a non-root user, the real broker profile is used, topics come
 from deploy/kafka/topics.toml only, and nothing starts before its database and topics are ready.
 """
 
@@ -83,8 +83,9 @@ def dockerfile_instructions(path: Path) -> list[tuple[str, str]]:
     return instructions
 
 
-def final_stage(path: Path) -> tuple[str, list[tuple[str, str]]]:
-    """The final stage's base image (global ARG defaults substituted) and its instructions."""
+def final_stage(path: Path, build_args: dict[str, str] | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """The final stage's base image and its instructions, with global ARG defaults and `build_args`
+    substituted."""
     instructions = dockerfile_instructions(path)
     global_args: dict[str, str] = {}
     for keyword, args in instructions:
@@ -93,40 +94,57 @@ def final_stage(path: Path) -> tuple[str, list[tuple[str, str]]]:
         if keyword == "ARG" and "=" in args:
             name, value = args.split("=", 1)
             global_args[name] = value
+    values = {**global_args, **(build_args or {})}
+
+    def substitute(text: str) -> str:
+        return re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: values.get(m[1] or m[2], m[0]), text)
+
     last_from = max(i for i, (keyword, _) in enumerate(instructions) if keyword == "FROM")
-    base = instructions[last_from][1].split()[0]
-    base = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: global_args.get(m[1] or m[2], m[0]), base)
-    return base, instructions[last_from + 1 :]
+    base = substitute(instructions[last_from][1].split()[0])
+    return base, [(keyword, substitute(args)) for keyword, args in instructions[last_from + 1 :]]
+
+
+DOCKERFILE = ROOT / "Dockerfile"
+
+
+def build_args(name: str) -> dict[str, str]:
+    return {"SERVICE": name, "PORT": str(PORTS[name])}
+
+
+def test_there_is_one_dockerfile_for_every_service() -> None:
+    assert DOCKERFILE.is_file()
+    assert not list((ROOT / "services").glob("*/Dockerfile")), "services share the root Dockerfile"
+    text = DOCKERFILE.read_text()
+    assert "ARG SERVICE" in text and "ARG PORT" in text
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_every_service_has_a_dockerfile_and_a_compose_service(name: str, compose: dict[str, Any]) -> None:
-    assert (ROOT / "services" / name / "Dockerfile").is_file(), f"services/{name}/Dockerfile is missing"
+def test_every_service_is_built_from_the_one_dockerfile_in_compose(name: str, compose: dict[str, Any]) -> None:
     service = compose["services"].get(name)
     assert service is not None, f"docker-compose.yml has no service {name!r}"
-    assert service["build"]["dockerfile"] == f"services/{name}/Dockerfile"
+    assert service["build"]["dockerfile"] == "Dockerfile"
+    assert service["build"]["args"] == build_args(name)
     # Dockerfiles copy shared/ and uv.lock: only the repository root works as their context.
     assert (COMPOSE_FILE.parent / service["build"]["context"]).resolve() == ROOT
 
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_dockerfile_final_stage_runs_as_a_numeric_non_root_user(name: str) -> None:
-    _, stage = final_stage(ROOT / "services" / name / "Dockerfile")
+    _, stage = final_stage(DOCKERFILE, build_args(name))
     users = [args for keyword, args in stage if keyword == "USER"]
-    assert users, f"services/{name}/Dockerfile: the final stage never sets USER, so it runs as root"
+    assert users, f"Dockerfile ({name}): the final stage never sets USER, so it runs as root"
     user = users[-1].split(":")[0]
     # Numeric, so Kubernetes can check runAsNonRoot without resolving a name in /etc/passwd.
-    assert user.isdigit(), f"services/{name}/Dockerfile: USER {users[-1]} should be a numeric UID"
-    assert int(user) != 0, f"services/{name}/Dockerfile: USER is root"
+    assert user.isdigit(), f"Dockerfile ({name}): USER {users[-1]} should be a numeric UID"
+    assert int(user) != 0, f"Dockerfile ({name}): USER is root"
 
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_dockerfile_builds_from_the_lock_and_serves_with_a_healthcheck(name: str) -> None:
-    path = ROOT / "services" / name / "Dockerfile"
-    text = path.read_text()
+    text = DOCKERFILE.read_text()
     assert "uv==0.13.8" in text, "the builder must use the uv version that wrote uv.lock"
-    assert f"uv sync --frozen --no-dev --package {name}" in text
-    base, stage = final_stage(path)
+    assert "uv sync --frozen --no-dev --package ${SERVICE}" in text
+    base, stage = final_stage(DOCKERFILE, build_args(name))
     assert base == "python:3.11-slim"
     assert not any("uv" in args.split() for keyword, args in stage if keyword == "RUN"), (
         "the runtime stage must not install anything with uv"
@@ -136,7 +154,10 @@ def test_dockerfile_builds_from_the_lock_and_serves_with_a_healthcheck(name: str
     healthchecks = [args for keyword, args in stage if keyword == "HEALTHCHECK"]
     assert len(healthchecks) == 1 and "/health" in healthchecks[0] and "urllib" in healthchecks[0]
     cmds = [json.loads(args) for keyword, args in stage if keyword == "CMD"]
-    assert cmds[-1] == [f"fellowship-{name}", "serve"]
+    assert cmds[-1] == ["fellowship-service", "serve"]
+    assert f'ln -s "fellowship-{name}" /app/.venv/bin/fellowship-service' in (
+        DOCKERFILE.read_text().replace("${SERVICE}", name)
+    ), "fellowship-service must run the service's own command"
 
 
 def test_dockerignore_keeps_local_state_out_of_the_build_context() -> None:

@@ -1,4 +1,9 @@
-"""Running `make run` (deploy/local/stack.py) from a test, on free ports and a data folder of its own."""
+"""Running `make run` (deploy/local/stack.py) from a test, on free ports and a data folder of its own.
+
+The journeys share one stack, booted once per session (`platform`). `test_local_stack.py` runs first (files
+run in name order): it checks the fresh platform and restarts it once; the journeys then run on the
+restarted platform, each with people of its own.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -60,8 +67,7 @@ def stop_stack(process: subprocess.Popen[str]) -> list[str]:
     return out.splitlines()
 
 
-@pytest.fixture
-def ports() -> dict[str, int]:
+def free_ports() -> dict[str, int]:
     return {name: free_port() for name in [*SERVICES, "postgres", "broker", "smtp"]}
 
 
@@ -74,3 +80,43 @@ def psql_count(ports: dict[str, int], database: str, query: str) -> int:
             await conn.close()
 
     return asyncio.run(run())
+
+
+READY_LINE = "press Ctrl-C to stop"
+
+
+@dataclass
+class Platform:
+    """The running stack: its data folder, ports, process and what it printed while starting."""
+
+    data_dir: Path
+    ports: dict[str, int]
+    process: subprocess.Popen[str] | None = None
+    boot_output: list[str] = field(default_factory=list)
+
+    def start(self) -> list[str]:
+        self.process = start_stack(self.data_dir, self.ports)
+        self.boot_output = wait_for_line(self.process, READY_LINE, timeout=180)
+        return self.boot_output
+
+    def stop(self) -> list[str]:
+        """Ctrl-C; what it printed while stopping (AssertionError unless it exited 0)."""
+        assert self.process is not None
+        process, self.process = self.process, None
+        lines = stop_stack(process)
+        assert process.returncode == 0, lines
+        return lines
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    running = Platform(tmp_path_factory.mktemp("platform"), free_ports())
+    running.start()
+    try:
+        yield running
+    finally:
+        if running.process is not None:
+            running.stop()

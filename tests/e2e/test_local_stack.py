@@ -4,18 +4,19 @@ broker into the other services, Ctrl-C stops everything, and a second run keeps 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import httpx
 import psutil
 
-from .conftest import SERVICES, psql_count, start_stack, stop_stack, wait_for_line
+from .conftest import SERVICES, Platform, psql_count
 
 
-def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dict[str, int]) -> None:
-    stack = start_stack(tmp_path, ports)
+def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> None:
+    ports, tmp_path = platform.ports, platform.data_dir
+    stack = platform.process
+    assert stack is not None
     try:
-        output = wait_for_line(stack, "press Ctrl-C to stop", timeout=180)
+        output = platform.boot_output
         assert any("demo data: 14 people created" in line for line in output)
         assert any("password fellowship-demo" in line for line in output)
         for name in SERVICES:
@@ -39,19 +40,13 @@ def test_make_run_starts_everything_and_stops_cleanly(tmp_path: Path, ports: dic
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
         assert psql_count(ports, "events", "SELECT count(*) FROM people") == announced
     finally:
-        lines = stop_stack(stack)
-    assert stack.returncode == 0, lines
+        lines = platform.stop()
     assert "[fellowship] outboxes published and consumers caught up" in lines
     assert "[fellowship] stopped" in lines
     leftovers = [p for p in [*children, *infrastructure] if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not leftovers, f"processes left behind: {[p.pid for p in leftovers]}"
 
-    # a second run keeps the PostgreSQL data: the demo members are already there
-    again = start_stack(tmp_path, ports)
-    try:
-        output = wait_for_line(again, "press Ctrl-C to stop", timeout=180)
-        assert any("demo data: 0 people created" in line for line in output)
-        assert psql_count(ports, "membership", "SELECT count(*) FROM accounts") == 14
-    finally:
-        stop_stack(again)
-    assert again.returncode == 0
+    # a second run keeps the PostgreSQL data: the demo members are already there (the journeys use this run)
+    output = platform.start()
+    assert any("demo data: 0 people created" in line for line in output)
+    assert psql_count(ports, "membership", "SELECT count(*) FROM accounts") == 14

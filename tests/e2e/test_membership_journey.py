@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ import httpx
 from shared.messaging.topics import read_all
 from shared.testing.eventually import eventually
 
-from .conftest import psql_count, start_stack, stop_stack, wait_for_line
+from .conftest import Platform, psql_count
 
 PASSWORD = "a long walk on the coast"
 JOURNEY = [
@@ -40,7 +39,8 @@ def records(bootstrap: str, topic: str, key: str) -> list[dict[str, Any]]:
 
 def wait_for(check: Any, timeout: float = 30.0) -> Any:
     """`check()` once truthy (AssertionError after `timeout`)."""
-    return asyncio.run(eventually(check, timeout=timeout, interval=0.3))
+    # in a thread: `check` may run an event loop of its own (psql_count does)
+    return asyncio.run(eventually(lambda: asyncio.to_thread(check), timeout=timeout, interval=0.3))
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -49,94 +49,89 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def test_newcomer_registers_joins_describes_themselves_mentors_exports_and_erases(
-    tmp_path: Path, ports: dict[str, int]
+    platform: Platform,
 ) -> None:
-    stack = start_stack(tmp_path, ports)
-    try:
-        wait_for_line(stack, "press Ctrl-C to stop", timeout=180)
-        api = httpx.Client(base_url=f"http://127.0.0.1:{ports['membership']}", timeout=15)
-        bootstrap = f"127.0.0.1:{ports['broker']}"
+    ports = platform.ports
+    api = httpx.Client(base_url=f"http://127.0.0.1:{ports['membership']}", timeout=15)
+    bootstrap = f"127.0.0.1:{ports['broker']}"
 
-        # register and log in
-        body = {"email": "camille@example.org", "password": PASSWORD, "display_name": "Camille Roux", "locale": "fr"}
-        member_id = ok(api.post("/auth/register", json=body), 201)["member_id"]
-        tokens = ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}))
-        me = {"Authorization": f"Bearer {tokens['access_token']}"}
+    # register and log in
+    body = {"email": "camille@example.org", "password": PASSWORD, "display_name": "Camille Roux", "locale": "fr"}
+    member_id = ok(api.post("/auth/register", json=body), 201)["member_id"]
+    tokens = ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}))
+    me = {"Authorization": f"Bearer {tokens['access_token']}"}
 
-        # consent to health data and peer matching, then join the chronic-pain association
-        for kind in ("health_data", "peer_matching"):
-            ok(api.post("/me/consents", headers=me, json={"kind": kind, "granted": True, "version": "2026-01"}), 201)
-        association = next(a for a in ok(api.get("/associations", headers=me)) if a["slug"] == "chronic-pain")
-        cp = association["association_id"]
-        assert ok(api.post(f"/associations/{cp}/join", headers=me), 201)["status"] == "active"
-        ok(api.post("/me/consents", headers=me, json={"kind": "email", "granted": True, "version": "2026-01"}), 201)
+    # consent to health data and peer matching, then join the chronic-pain association
+    for kind in ("health_data", "peer_matching"):
+        ok(api.post("/me/consents", headers=me, json={"kind": kind, "granted": True, "version": "2026-01"}), 201)
+    association = next(a for a in ok(api.get("/associations", headers=me)) if a["slug"] == "chronic-pain")
+    cp = association["association_id"]
+    assert ok(api.post(f"/associations/{cp}/join", headers=me), 201)["status"] == "active"
+    ok(api.post("/me/consents", headers=me, json={"kind": "email", "granted": True, "version": "2026-01"}), 201)
 
-        # languages, time zone, conditions, availability
-        profile = {"languages": ["fr", "en"], "time_zone": "Europe/Paris", "birth_year": 1984, "kind": "patient"}
-        ok(api.patch("/me/profile", headers=me, json=profile))
-        ok(api.put("/me/conditions", headers=me, json={"conditions": [{"code": "M79.7", "diagnosed_year": 2016}]}))
-        windows = [{"weekday": 1, "start": "18:00", "end": "20:00"}, {"weekday": 5, "start": "10:00", "end": "12:00"}]
-        ok(api.put("/me/availability", headers=me, json={"windows": windows}))
+    # languages, time zone, conditions, availability
+    profile = {"languages": ["fr", "en"], "time_zone": "Europe/Paris", "birth_year": 1984, "kind": "patient"}
+    ok(api.patch("/me/profile", headers=me, json=profile))
+    ok(api.put("/me/conditions", headers=me, json={"conditions": [{"code": "M79.7", "diagnosed_year": 2016}]}))
+    windows = [{"weekday": 1, "start": "18:00", "end": "20:00"}, {"weekday": 5, "start": "10:00", "end": "12:00"}]
+    ok(api.put("/me/availability", headers=me, json={"windows": windows}))
 
-        # apply as a mentor; the association's demo admin approves
-        application = {"conditions": ["M79.7"], "capacity": 2, "modalities": ["video", "phone"], "bio": "Ten years on."}
-        ok(api.post(f"/associations/{cp}/mentoring", headers=me, json=application), 201)
-        admin_tokens = ok(api.post("/auth/login", json={"email": "nadia@example.org", "password": "fellowship-demo"}))
-        admin = {"Authorization": f"Bearer {admin_tokens['access_token']}"}
-        ok(api.post(f"/associations/{cp}/mentors/{member_id}/approve", headers=admin))
+    # apply as a mentor; the association's demo admin approves
+    application = {"conditions": ["M79.7"], "capacity": 2, "modalities": ["video", "phone"], "bio": "Ten years on."}
+    ok(api.post(f"/associations/{cp}/mentoring", headers=me, json=application), 201)
+    admin_tokens = ok(api.post("/auth/login", json={"email": "nadia@example.org", "password": "fellowship-demo"}))
+    admin = {"Authorization": f"Bearer {admin_tokens['access_token']}"}
+    ok(api.post(f"/associations/{cp}/mentors/{member_id}/approve", headers=admin))
 
-        # the other services know the newcomer through the broker
-        assert wait_for(
-            lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'")
+    # the other services know the newcomer through the broker
+    assert wait_for(
+        lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'")
+    )
+    assert wait_for(
+        lambda: psql_count(
+            ports,
+            "notifications",
+            f"SELECT count(*) FROM directory WHERE member_id = '{member_id}' AND email = 'camille@example.org'",
         )
-        assert wait_for(
-            lambda: psql_count(
-                ports,
-                "notifications",
-                f"SELECT count(*) FROM directory WHERE member_id = '{member_id}' AND email = 'camille@example.org'",
-            )
-        )
+    )
 
-        # export, then erase
-        export = api.get("/me/export", headers=me)
-        assert export.status_code == 200 and "M79.7" in export.text and "camille@example.org" in export.text
-        ok(api.delete("/me", headers=me), 204)
-        assert api.get("/me", headers=me).status_code == 401
+    # export, then erase
+    export = api.get("/me/export", headers=me)
+    assert export.status_code == 200 and "M79.7" in export.text and "camille@example.org" in export.text
+    ok(api.delete("/me", headers=me), 204)
+    assert api.get("/me", headers=me).status_code == 401
 
-        member_facts = wait_for(
-            lambda: (
-                (found := records(bootstrap, "membership.member.v1", member_id))
-                and found[-1]["type"] == "member.erased"
-                and found
-            )
+    member_facts = wait_for(
+        lambda: (
+            (found := records(bootstrap, "membership.member.v1", member_id))
+            and found[-1]["type"] == "member.erased"
+            and found
         )
-        types = [r["type"] for r in member_facts]
-        assert [t for t in types if t in JOURNEY] == JOURNEY, types
-        assert "member.roles_changed" in types  # the approved mentor gained the mentor role
-        joined = member_facts[types.index("member.joined")]["envelope"]
-        assert joined["association_id"] == cp and set(joined["data"]["consents"]) == {"health_data", "peer_matching"}
-        approved = member_facts[types.index("mentor.approved")]["envelope"]["data"]
-        assert (approved["conditions"], approved["capacity"], approved["diagnosed_in"]) == (
-            ["M79.7"],
-            2,
-            {"M79.7": 2016},
-        )
-        conditions = member_facts[types.index("member.conditions_changed")]["envelope"]["data"]
-        assert conditions["conditions"] == ["M79.7"]
-        # no name, e-mail, bio or health note on the pseudonymous topic
-        assert not any(b"camille" in r["raw"].lower() or b"Ten years" in r["raw"] for r in member_facts)
+    )
+    types = [r["type"] for r in member_facts]
+    assert [t for t in types if t in JOURNEY] == JOURNEY, types
+    assert "member.roles_changed" in types  # the approved mentor gained the mentor role
+    joined = member_facts[types.index("member.joined")]["envelope"]
+    assert joined["association_id"] == cp and set(joined["data"]["consents"]) == {"health_data", "peer_matching"}
+    approved = member_facts[types.index("mentor.approved")]["envelope"]["data"]
+    assert (approved["conditions"], approved["capacity"], approved["diagnosed_in"]) == (
+        ["M79.7"],
+        2,
+        {"M79.7": 2016},
+    )
+    conditions = member_facts[types.index("member.conditions_changed")]["envelope"]["data"]
+    assert conditions["conditions"] == ["M79.7"]
+    # no name, e-mail, bio or health note on the pseudonymous topic
+    assert not any(b"camille" in r["raw"].lower() or b"Ten years" in r["raw"] for r in member_facts)
 
-        contact = records(bootstrap, "membership.contact.v1", member_id)
-        assert contact[0]["envelope"]["data"]["email"] == "camille@example.org"
-        assert contact[-1]["envelope"] is None  # the tombstone compaction keeps
+    contact = records(bootstrap, "membership.contact.v1", member_id)
+    assert contact[0]["envelope"]["data"]["email"] == "camille@example.org"
+    assert contact[-1]["envelope"] is None  # the tombstone compaction keeps
 
-        # erasure reached the other services
-        gone = f"SELECT count(*) FROM directory WHERE member_id = '{member_id}'"
-        assert wait_for(lambda: psql_count(ports, "notifications", gone) == 0)
-        assert wait_for(
-            lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'") == 0
-        )
-        assert ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}), 401)
-    finally:
-        lines = stop_stack(stack)
-    assert stack.returncode == 0, lines
+    # erasure reached the other services
+    gone = f"SELECT count(*) FROM directory WHERE member_id = '{member_id}'"
+    assert wait_for(lambda: psql_count(ports, "notifications", gone) == 0)
+    assert wait_for(
+        lambda: psql_count(ports, "matching", f"SELECT count(*) FROM people WHERE member_id = '{member_id}'") == 0
+    )
+    assert ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}), 401)

@@ -1,12 +1,16 @@
 # syntax=docker/dockerfile:1
-# The gateway service image. Build from the repository root, which is the context:
-#   docker build -f services/gateway/Dockerfile -t fellowship/gateway .
-# Every service Dockerfile has this shape; only the name and the port differ.
+# One image recipe for every service; SERVICE names it and PORT is where it listens. Build from the
+# repository root, which is the context:
+#   docker build --build-arg SERVICE=membership --build-arg PORT=8001 -t fellowship/membership .
 
 ARG PYTHON_IMAGE=python:3.11-slim
+ARG SERVICE
+ARG PORT
 
 # ---- builder: resolve the locked dependencies into /app/.venv ------------------------------------
 FROM ${PYTHON_IMAGE} AS builder
+ARG SERVICE
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=<name> (and PORT=<port>)" >&2; exit 1)
 
 RUN pip install --no-cache-dir --disable-pip-version-check uv==0.13.8
 
@@ -21,24 +25,27 @@ ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
 WORKDIR /app
 
 # Third-party dependencies first: this layer depends only on the lock file, so it is reused across
-# code changes and shared by all five service images.
+# code changes (one layer per service's dependency set).
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,source=uv.lock,target=uv.lock \
     --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
-    uv sync --frozen --no-dev --no-install-workspace --package gateway
+    uv sync --frozen --no-dev --no-install-workspace --package ${SERVICE}
 
 # Then the workspace code: the shared package and this service only. Both are installed editable, so
 # the code stays under /app and paths found from a module's location (migrations/) still resolve.
 COPY pyproject.toml uv.lock README.md ./
 COPY shared/ shared/
-COPY services/gateway/ services/gateway/
+COPY services/${SERVICE}/ services/${SERVICE}/
 COPY deploy/kafka/ deploy/kafka/
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package gateway \
- && python -m compileall -q --invalidation-mode unchecked-hash shared services/gateway/src
+    uv sync --frozen --no-dev --package ${SERVICE} \
+ && python -m compileall -q --invalidation-mode unchecked-hash shared services/${SERVICE}/src \
+ && ln -s "fellowship-${SERVICE}" /app/.venv/bin/fellowship-service
 
 # ---- runtime: the venv and the source, nothing else ---------------------------------------------
 FROM ${PYTHON_IMAGE}
+ARG SERVICE
+ARG PORT
 
 # A fixed numeric UID/GID so Kubernetes can verify runAsNonRoot without looking the name up.
 RUN groupadd --gid 10001 fellowship \
@@ -47,7 +54,7 @@ RUN groupadd --gid 10001 fellowship \
 WORKDIR /app
 COPY --from=builder /app/.venv /app/.venv
 COPY --from=builder /app/shared /app/shared
-COPY --from=builder /app/services/gateway /app/services/gateway
+COPY --from=builder /app/services/${SERVICE} /app/services/${SERVICE}
 COPY --from=builder /app/deploy/kafka /app/deploy/kafka
 
 # Files stay owned by root: the process cannot change its own code. Nothing is written outside /tmp
@@ -63,14 +70,16 @@ ENV PATH=/app/.venv/bin:$PATH \
     HOME=/tmp \
     TMPDIR=/tmp \
     HTTP_HOST=0.0.0.0 \
-    HTTP_PORT=8000
+    HTTP_PORT=${PORT} \
+    FELLOWSHIP_SERVICE=${SERVICE}
 
 USER 10001:10001
 
-EXPOSE 8000
+EXPOSE ${PORT}
 
 # /health answers while the process is alive; readiness (/ready) is the orchestrator's business.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('HTTP_PORT', '8000'), timeout=2)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ['HTTP_PORT'], timeout=2)"]
 
-CMD ["fellowship-gateway", "serve"]
+# fellowship-service links to fellowship-${SERVICE} (made in the builder), so the command needs no shell.
+CMD ["fellowship-service", "serve"]

@@ -1,4 +1,4 @@
-"""Schemathesis against the running service: every operation of its OpenAPI document, fed generated
+"""The fuzz tier: Schemathesis against the running membership service process: every operation of its OpenAPI document, fed generated
 valid and invalid input, with a real token, answers without a server error."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from shared.embedded.process import spawn, terminate
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
 
-from ..conftest import PASSWORD
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+PASSWORD = "correct horse battery staple"
 
 
 async def _wait_ready(base: str, log: Path, timeout: float = 60.0) -> None:
