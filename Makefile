@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: help install run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
-        test-fuzz test-deploy bench contracts-snapshot clean
+        test-fuzz test-deploy bench asyncapi asyncapi-validate contracts-snapshot clean
 
 help:
 	@echo "make run     start the whole platform on embedded PostgreSQL, Kafka-protocol broker and SMTP sink"
@@ -59,7 +59,7 @@ test-fuzz: install
 test-deploy: install
 	$(BIN)/pytest -q tests/deploy
 
-test: lint typecheck
+test: lint typecheck asyncapi-validate
 	$(BIN)/pytest -q
 
 test-fast: lint
@@ -70,8 +70,21 @@ bench: install
 	$(BIN)/python bench/consumer_path.py
 	$(BIN)/python -P bench/matching.py
 
+# AsyncAPI documents: written from each service's spec, checked by a test, validated by the AsyncAPI
+# project's own parser (npm @asyncapi/parser, pinned in tools/asyncapi/package-lock.json).
+ASYNCAPI_TOOL := tools/asyncapi
+$(ASYNCAPI_TOOL)/node_modules/.installed: $(ASYNCAPI_TOOL)/package-lock.json
+	npm ci --prefix $(ASYNCAPI_TOOL) --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+asyncapi: install
+	$(BIN)/fellowship-asyncapi write
+
+asyncapi-validate: $(ASYNCAPI_TOOL)/node_modules/.installed
+	node $(ASYNCAPI_TOOL)/validate.mjs services/*/asyncapi.yaml
+
 contracts-snapshot: install
 	$(BIN)/python -m shared.contracts.snapshots --write
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(ASYNCAPI_TOOL)/node_modules .pytest_cache .mypy_cache .ruff_cache

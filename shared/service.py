@@ -23,6 +23,8 @@ from litestar import Litestar
 from litestar.di import Provide
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import carried_on
 from shared.contracts.topics import Topic
 from shared.db.migrations import apply_migrations
 from shared.db.outbox import OutboxRelay
@@ -93,7 +95,8 @@ class ServiceSpec:
         if self.subscribers is not None:
             self.subscribers(broker, kafka)
         for topic in self.publishes:
-            broker.publisher(str(topic), title=f"{topic}:publish", description=f"{self.name}'s outbox relay")
+            description = f"Published by {self.name}'s outbox relay. {carried_on(topic)}"
+            broker.publisher(str(topic), title=f"{topic}:publish", description=description, schema=Envelope)
         return broker
 
 

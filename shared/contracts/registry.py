@@ -39,6 +39,12 @@ def _registry() -> dict[tuple[str, int], type[MessageData]]:
 REGISTRY = _registry()
 
 
+def carried_on(topic: str) -> str:
+    """The message types a topic carries, in words (for AsyncAPI descriptions)."""
+    names = sorted(f"{m.event_type} v{m.event_version}" for m in REGISTRY.values() if m.topic == topic)
+    return "Envelopes of: " + ", ".join(names) if names else "Envelopes"
+
+
 def model_for(event_type: str, event_version: int) -> type[MessageData] | None:
     """The payload model, or None (logged by name) for a type this code does not know: readers skip those,
     since producers may add types before readers know them."""

@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
+from shared.contracts.registry import carried_on
 from shared.messaging.dead_letter import DeadLetters, RetryPolicy
 from shared.messaging.middleware import CorrelationMiddleware
 from shared.messaging.settings import KafkaSettings
@@ -62,6 +63,7 @@ def subscriber(
     """
     decorator: Callable[[Handler], object] = registrar.subscriber(
         topic,
+        description=f"Consumer group {group}. {carried_on(topic)}",
         group_id=group,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         **settings.consumer_options(),

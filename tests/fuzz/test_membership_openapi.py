@@ -20,7 +20,6 @@ from shared.embedded.process import spawn, terminate
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
 
-
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 PASSWORD = "correct horse battery staple"
 
