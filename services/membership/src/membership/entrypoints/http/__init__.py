@@ -9,14 +9,14 @@ from membership.entrypoints.http.associations import AssociationController, Memb
 from membership.entrypoints.http.auth import AuthController, JwksController
 from membership.entrypoints.http.conditions import ConditionsController
 from membership.entrypoints.http.erasure import MemberErasureController
-from membership.entrypoints.http.me import (
-    MeController,
+from membership.entrypoints.http.me import MeController
+from membership.entrypoints.http.mentors import MentorAdminController, MentoringController
+from membership.entrypoints.http.my_consents import MyConsentsController
+from membership.entrypoints.http.my_health_data import (
     MyAvailabilityController,
     MyConditionsController,
-    MyConsentsController,
     MyHealthNotesController,
 )
-from membership.entrypoints.http.mentors import MentorAdminController, MentoringController
 
 ROUTES: list[Any] = [AuthController, JwksController]
 ROUTES += [ConditionsController, MeController, MyConditionsController, MyAvailabilityController]
