@@ -25,20 +25,17 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from notifications.adapters import unsubscribe_secret
-from notifications.adapters.smtp import SmtpMailer
-from notifications.adapters.templates import Templates
-from notifications.bootstrap import MIGRATIONS
+from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
 from notifications.entrypoints.consumers import GROUP
 from notifications.service_layer.notify import Notifier
 from notifications.service_layer.sender import EmailSender
-from notifications.settings import NotificationsSettings, SenderSettings, SmtpSettings
+from notifications.settings import SenderSettings, SmtpSettings
 from shared.contracts import Envelope as MessageEnvelope
 from shared.contracts import new_envelope
 from shared.contracts.envelope import MessageData
 from shared.contracts.membership import ConsentKind, ContactUpdated, MemberJoined
 from shared.db.inbox import apply_once
-from shared.db.pool import create_pool
+from shared.db.pool import DatabaseSettings
 from shared.embedded import free_port
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.proxy import FaultyProxy
@@ -225,25 +222,23 @@ def sending_fixture() -> SenderSettings:
 async def pipeline_fixture(
     service_database: ServiceDatabase, smtp_outage: FaultyProxy, sending: SenderSettings
 ) -> AsyncIterator[Pipeline]:
-    pool = await create_pool(await service_database(MIGRATIONS), max_size=10)
     clock = MovableClock()
-    templates = Templates()
-    links = NotificationsSettings().links()
-    secret = await unsubscribe_secret.load_or_create(pool)
-    smtp = SmtpSettings(host="127.0.0.1", port=smtp_outage.listen_port, timeout_seconds=5)
-    sender = EmailSender(
-        pool,
-        lambda: SmtpMailer(smtp),
-        templates,
-        links,
-        sender_address="Fellowship <no-reply@fellowship.test>",
-        unsubscribe_secret=secret,
-        settings=sending,
-        clock=clock,
+    settings = NotificationsServiceSettings(
+        database=DatabaseSettings(url=await service_database(MIGRATIONS), pool_max_size=10),
+        smtp=SmtpSettings(
+            host="127.0.0.1",
+            port=smtp_outage.listen_port,
+            timeout_seconds=5,
+            from_address="Fellowship <no-reply@fellowship.test>",
+        ),
+        sender=sending,
     )
-    notifier = Notifier(templates, links, sending.policy(), clock)
+    service = await bootstrap(settings, clock=clock)
+    parts = service.dependencies
     try:
-        yield Pipeline(pool, notifier, sender, clock, secret, links)
+        yield Pipeline(
+            parts.database, parts.notifier, parts.sender, clock, parts.unsubscribe_secret, parts.sender.links
+        )
     finally:
-        await sender.stop()
-        await pool.close()
+        await parts.sender.stop()
+        await parts.database.close()

@@ -25,7 +25,6 @@ from membership.domain.conditions import MemberCondition
 from membership.domain.consents import CURRENT_VERSIONS
 from membership.service_layer import admin, associations, auth, consents, federation, health_data, memberships, mentors
 from membership.service_layer import profile as profiles
-from membership.service_layer.admin import AdminAppointment
 
 
 async def load_demo_data(pool: asyncpg.Pool) -> int:
@@ -59,7 +58,7 @@ async def _create(pool: asyncpg.Pool, person: DemoPerson, federation_admin: Acto
     await profiles.replace_availability(pool, actor, windows)
     await memberships.join(pool, actor, person.association_id, wants_mentor=person.part in ("member", "pending"))
     if person.part == "admin":
-        await admin.appoint_admin(pool, federation_admin, person.association_id, AdminAppointment(email=person.email))
+        await admin.appoint_admin(pool, federation_admin, person.association_id, person.email)
         return member_id
     association_admin = await _admin_of(pool, person.association_id)
     if person.part != "pending" and ASSOCIATIONS[person.association_id].requires_approval:

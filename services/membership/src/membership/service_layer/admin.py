@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from membership.adapters import audit, member_directory, memberships
 from membership.adapters.audit import AuditRecord
 from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
 from membership.domain.access import Actor
-from membership.domain.accounts import Email
 from membership.domain.memberships import Membership, check_roles
 from membership.service_layer import memberships as membership_cases
 from membership.service_layer.announcements import announce_joined
@@ -26,33 +23,6 @@ from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import Role, RolesChanged
 from shared.db.outbox import enqueue
 from shared.errors import Conflict, NotFound
-
-
-class RoleChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    roles: Annotated[list[Role], Field(min_length=1, examples=[["member", "mentor"]]), AfterValidator(check_roles)]
-
-
-class Renewal(BaseModel):
-    """A paid or renewed membership: from `renewed_on` until `expires_on` (the last day it is valid)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    renewed_on: date
-    expires_on: date
-
-    @model_validator(mode="after")
-    def _expires_after_renewal(self) -> Renewal:
-        if self.expires_on <= self.renewed_on:
-            raise ValueError("expires_on must be after renewed_on")
-        return self
-
-
-class AdminAppointment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Email
 
 
 @dataclass(frozen=True)
@@ -95,7 +65,7 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
 
 
 async def set_roles(
-    pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, change: RoleChange
+    pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, roles: list[Role]
 ) -> DirectoryEntry:
     """Replace a member's roles; the association always keeps at least one admin."""
     actor.require_admin_of(association_id)
@@ -103,9 +73,9 @@ async def set_roles(
         # Admins first, then the member, always in this order: concurrent changes wait instead of deadlocking.
         admins = [m for m in await memberships.lock_admins(conn, association_id) if m.has_role("admin", actor.today)]
         current = await _changeable(conn, association_id, member_id)
-        if "admin" not in change.roles and [m.member_id for m in admins] == [member_id]:
+        if "admin" not in roles and [m.member_id for m in admins] == [member_id]:
             raise Conflict("this is the last admin of the association; appoint another admin first")
-        await store_roles(conn, current, change.roles)
+        await store_roles(conn, current, roles)
         return await _entry(conn, association_id, member_id)
 
 
@@ -128,9 +98,7 @@ async def store_roles(conn: asyncpg.Connection, current: Membership, roles: list
         await enqueue(conn, changed)
 
 
-async def appoint_admin(
-    pool: asyncpg.Pool, actor: Actor, association_id: UUID, appointment: AdminAppointment
-) -> DirectoryEntry:
+async def appoint_admin(pool: asyncpg.Pool, actor: Actor, association_id: UUID, email: str) -> DirectoryEntry:
     """Give the admin role to someone who joined, accepting their request if it was pending.
 
     This is how a new association gets its first admin: a federation admin appoints them.
@@ -138,7 +106,7 @@ async def appoint_admin(
     actor.require_admin_or_federation_admin(association_id)
     async with pool.acquire() as conn, conn.transaction():
         association = await existing_association(conn, association_id)
-        found = await member_directory.entry_by_email(conn, association_id, appointment.email)
+        found = await member_directory.entry_by_email(conn, association_id, email)
         if found is None or found.membership.stored_status == "left":
             raise NotFound(f"no one with this e-mail address has joined {association.name}; ask them to join first")
         current = await _changeable(conn, association_id, found.membership.member_id)
@@ -153,13 +121,13 @@ async def appoint_admin(
 
 
 async def renew(
-    pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, renewal: Renewal
+    pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, renewed_on: date, expires_on: date
 ) -> DirectoryEntry:
     """Record a renewal; after `expires_on` the membership reads as `expired` (computed on read)."""
     actor.require_admin_of(association_id)
     async with pool.acquire() as conn, conn.transaction():
         await _changeable(conn, association_id, member_id)
-        await memberships.set_renewal(conn, member_id, association_id, renewal.renewed_on, renewal.expires_on)
+        await memberships.set_renewal(conn, member_id, association_id, renewed_on, expires_on)
         return await _entry(conn, association_id, member_id)
 
 

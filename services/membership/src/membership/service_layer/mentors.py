@@ -11,13 +11,12 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict, Field
 
 from membership.adapters import audit, conditions, mentors
 from membership.adapters import memberships as membership_store
 from membership.domain.access import Actor
 from membership.domain.memberships import Membership, check_roles
-from membership.domain.mentors import Capacity, MentorApplication, MentorProfile, MentorStatus
+from membership.domain.mentors import MentorApplication, MentorProfile, MentorStatus
 from membership.service_layer.admin import store_roles
 from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import (
@@ -29,20 +28,6 @@ from shared.contracts.membership import (
 )
 from shared.db.outbox import enqueue
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-
-
-class Rejection(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    reason: str = Field(
-        min_length=1, max_length=1000, pattern=r"^[^\x00]*$", description="kept for the association; not sent to anyone"
-    )
-
-
-class CapacityChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    capacity: Capacity
 
 
 async def apply(
@@ -116,14 +101,12 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
         return approved
 
 
-async def reject(
-    pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, rejection: Rejection
-) -> MentorProfile:
+async def reject(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID, reason: str) -> MentorProfile:
     """Reject an application with a reason kept for the association; nothing is published."""
     actor.require_admin_of(association_id)
     async with pool.acquire() as conn, conn.transaction():
         await _pending_application(conn, actor, association_id, member_id)
-        rejected = await mentors.decide(conn, member_id, association_id, "rejected", actor.member_id, rejection.reason)
+        rejected = await mentors.decide(conn, member_id, association_id, "rejected", actor.member_id, reason)
         await _audit_decision(conn, actor, association_id, member_id)
         return rejected
 
@@ -165,18 +148,16 @@ async def set_paused(pool: asyncpg.Pool, actor: Actor, association_id: UUID, pau
         return profile.model_copy(update={"paused": paused})
 
 
-async def set_capacity(pool: asyncpg.Pool, actor: Actor, association_id: UUID, change: CapacityChange) -> MentorProfile:
+async def set_capacity(pool: asyncpg.Pool, actor: Actor, association_id: UUID, capacity: int) -> MentorProfile:
     """How many mentees the mentor takes at once; nothing is published when it does not change."""
     async with pool.acquire() as conn, conn.transaction():
         membership, profile = await _own_mentor_profile(conn, actor, association_id)
-        if profile.capacity == change.capacity:
+        if profile.capacity == capacity:
             return profile
-        await mentors.set_capacity(conn, actor.member_id, association_id, change.capacity)
-        message = MentorCapacityChanged(
-            member_id=actor.member_id, association_id=association_id, capacity=change.capacity
-        )
+        await mentors.set_capacity(conn, actor.member_id, association_id, capacity)
+        message = MentorCapacityChanged(member_id=actor.member_id, association_id=association_id, capacity=capacity)
         await _publish(conn, membership, message)
-        return profile.model_copy(update={"capacity": change.capacity})
+        return profile.model_copy(update={"capacity": capacity})
 
 
 async def _own_mentor_profile(

@@ -12,21 +12,48 @@ from litestar.exceptions import HTTPException
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter, RawBody
 from litestar.status_codes import HTTP_200_OK, HTTP_415_UNSUPPORTED_MEDIA_TYPE
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from membership.adapters.audit import Action
 from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
-from membership.domain.memberships import Status
+from membership.domain.accounts import Email
+from membership.domain.memberships import Status, check_roles
 from membership.entrypoints.http.dependencies import Caller
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import admin, member_import
-from membership.service_layer.admin import AdminAppointment, Renewal, RoleChange
 from shared.contracts.membership import Role
 from shared.web.app import BEARER
 from shared.web.dependencies import Pool
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 CSV_TYPES = ("text/csv", "application/csv")
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: Annotated[list[Role], Field(min_length=1, examples=[["member", "mentor"]]), AfterValidator(check_roles)]
+
+
+class Renewal(BaseModel):
+    """A paid or renewed membership: from `renewed_on` until `expires_on` (the last day it is valid)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    renewed_on: date
+    expires_on: date
+
+    @model_validator(mode="after")
+    def _expires_after_renewal(self) -> Renewal:
+        if self.expires_on <= self.renewed_on:
+            raise ValueError("expires_on must be after renewed_on")
+        return self
+
+
+class AdminAppointment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
 
 
 class MemberRead(MembershipRead):
@@ -130,7 +157,9 @@ class AdminController(Controller):
         actor: Caller,
     ) -> MemberRead:
         """Replace the member's roles (always including `member`); the last admin cannot lose the admin role."""
-        return MemberRead.of_entry(await admin.set_roles(pool, actor, association_id, member_id, data), actor.today)
+        return MemberRead.of_entry(
+            await admin.set_roles(pool, actor, association_id, member_id, data.roles), actor.today
+        )
 
     @put("/members/{member_id:uuid}/renewal", operation_id="renew_membership")
     async def renew(
@@ -142,14 +171,16 @@ class AdminController(Controller):
         actor: Caller,
     ) -> MemberRead:
         """Record a renewal; after `expires_on` the membership reads as expired."""
-        return MemberRead.of_entry(await admin.renew(pool, actor, association_id, member_id, data), actor.today)
+        return MemberRead.of_entry(
+            await admin.renew(pool, actor, association_id, member_id, data.renewed_on, data.expires_on), actor.today
+        )
 
     @post("/admins", operation_id="appoint_admin", status_code=HTTP_200_OK)
     async def appoint_admin(
         self, association_id: FromPath[UUID], data: JSONBody[AdminAppointment], pool: Pool, actor: Caller
     ) -> MemberRead:
         """Make someone who joined an admin (admins of the association or federation admins)."""
-        return MemberRead.of_entry(await admin.appoint_admin(pool, actor, association_id, data), actor.today)
+        return MemberRead.of_entry(await admin.appoint_admin(pool, actor, association_id, data.email), actor.today)
 
     @post(
         "/members/import",

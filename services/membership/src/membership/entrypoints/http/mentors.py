@@ -7,13 +7,27 @@ from uuid import UUID
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from pydantic import BaseModel, ConfigDict, Field
 
-from membership.domain.mentors import MentorApplication, MentorProfile, MentorStatus
+from membership.domain.mentors import Capacity, MentorApplication, MentorProfile, MentorStatus
 from membership.entrypoints.http.dependencies import Caller
 from membership.service_layer import mentors
-from membership.service_layer.mentors import CapacityChange, Rejection
 from shared.web.app import BEARER
 from shared.web.dependencies import Pool
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(
+        min_length=1, max_length=1000, pattern=r"^[^\x00]*$", description="kept for the association; not sent to anyone"
+    )
+
+
+class CapacityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    capacity: Capacity
 
 
 class MentorApplicationRead(MentorProfile):
@@ -50,7 +64,7 @@ class MentoringController(Controller):
         self, association_id: FromPath[UUID], data: JSONBody[CapacityChange], pool: Pool, actor: Caller
     ) -> MentorProfile:
         """How many mentees at once (1-5)."""
-        return await mentors.set_capacity(pool, actor, association_id, data)
+        return await mentors.set_capacity(pool, actor, association_id, data.capacity)
 
 
 class MentorAdminController(Controller):
@@ -88,4 +102,4 @@ class MentorAdminController(Controller):
         actor: Caller,
     ) -> MentorProfile:
         """Reject an application with a reason; the person may apply again later."""
-        return await mentors.reject(pool, actor, association_id, member_id, data)
+        return await mentors.reject(pool, actor, association_id, member_id, data.reason)
