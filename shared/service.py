@@ -163,6 +163,7 @@ DependenciesT = TypeVar("DependenciesT", bound=Dependencies)
 
 @dataclass
 class Service(Generic[DependenciesT]):
+    name: str
     app: Litestar
     workers: MessagingWorkers | HttpOnlyWorkers
     dependencies: DependenciesT
@@ -207,7 +208,7 @@ def build_service(
         state={STATE_KEY: dependencies, ON_HTTP_STOP: list(on_http_stop)},
         dependencies={**DEPENDENCIES, **spec.dependencies},
     )
-    return Service(app=app, workers=workers, dependencies=dependencies, broker=broker)
+    return Service(name=spec.name, app=app, workers=workers, dependencies=dependencies, broker=broker)
 
 
 def _database_check(pool: asyncpg.Pool) -> Callable[[], Awaitable[object]]:

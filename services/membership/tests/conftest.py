@@ -21,6 +21,7 @@ from membership.domain.associations import NewAssociation
 from shared.db.pool import DatabaseSettings
 from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.service_client import service_client
 
 PASSWORD = "correct horse battery staple"
 
@@ -91,10 +92,5 @@ async def api(service_database: ServiceDatabase) -> AsyncIterator[Api]:
     url = await service_database(MIGRATIONS)
     settings = MembershipSettings(database=DatabaseSettings(url=url))
     service = await bootstrap(settings)
-    try:
-        # In the test's own event loop, so the app and the test share the pool.
-        transport = httpx.ASGITransport(app=service.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://membership") as client:
-            yield Api(client=client, pool=service.pool)
-    finally:
-        await service.pool.close()
+    async with service_client(service) as client:
+        yield Api(client=client, pool=service.pool)

@@ -21,6 +21,7 @@ from matching.bootstrap import MIGRATIONS, MatchingSettings, bootstrap
 from shared.db.pool import DatabaseSettings
 from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.service_client import service_client
 from shared.testing.tokens import Member, Tokens
 
 BREAKDOWN = {"condition": 30.0, "availability": 15.0, "preferences": 10.0, "experience": 5.0, "waiting": 2.5}
@@ -168,10 +169,5 @@ def tokens() -> Tokens:
 async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterator[Api]:
     url = await service_database(MIGRATIONS)
     service = await bootstrap(MatchingSettings(database=DatabaseSettings(url=url)), jwt_validator=tokens.validator())
-    try:
-        # In the test's own event loop, so the app and the test share the pool.
-        transport = httpx.ASGITransport(app=service.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://matching") as client:
-            yield Api(client=client, pool=service.pool, tokens=tokens)
-    finally:
-        await service.pool.close()
+    async with service_client(service) as client:
+        yield Api(client=client, pool=service.pool, tokens=tokens)

@@ -26,6 +26,7 @@ from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bo
 from shared.db.pool import DatabaseSettings
 from shared.embedded import free_port
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.service_client import service_client
 from shared.testing.tokens import Member, Tokens
 
 
@@ -130,10 +131,8 @@ async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterato
     settings = NotificationsServiceSettings(database=DatabaseSettings(url=url))
     service = await bootstrap(settings, jwt_validator=tokens.validator())
     listener = service.dependencies.inbox_listener
-    try:
-        # In the test's own event loop, so the app and the test share the pool.
-        transport = httpx.ASGITransport(app=service.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://notifications") as client:
+    async with service_client(service) as client:
+        try:
             yield Api(
                 client=client,
                 app=service.app,
@@ -142,9 +141,8 @@ async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterato
                 listener=listener,
                 unsubscribe_secret=service.dependencies.unsubscribe_secret,
             )
-    finally:
-        await listener.stop()
-        await service.pool.close()
+        finally:
+            await listener.stop()  # before the pool closes: it holds a connection
 
 
 @pytest.fixture
