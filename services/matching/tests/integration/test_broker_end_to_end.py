@@ -15,6 +15,7 @@ from shared.contracts import Topic
 from shared.db.outbox import OutboxRelay, RelayConfig, enqueue
 from shared.db.pool import DatabaseSettings
 from shared.messaging import KafkaSettings
+from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.topics import Records, make_topics, read_topic
 
@@ -32,7 +33,6 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
     async with pool.acquire() as conn, conn.transaction():
         await enqueue(conn, joined(mentor, association, roles=["member", "mentor"]))
         await enqueue(conn, approved(mentor, association))
-        await enqueue(conn, joined(mentee, association, wants_mentor=True))
     membership_relay = OutboxRelay(pool, kafka_settings.producer_options(), RelayConfig(poll_interval=0.1))
 
     settings = MatchingSettings(
@@ -44,6 +44,11 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
     membership_relay.start()
     await service.workers.start()
     try:
+        # The mentee's join travels on another partition than the mentor's facts (keys differ), so it is
+        # sent once matching knows the mentor: otherwise the request may first be honestly unmatched.
+        await eventually(lambda: service.pool.fetchval("SELECT count(*) FROM mentors"), timeout=60)
+        async with pool.acquire() as conn, conn.transaction():
+            await enqueue(conn, joined(mentee, association, wants_mentor=True))
 
         def proposed(records: Records) -> bool:
             return any(_proposal_for(record.value, mentee) for record in records)
