@@ -25,6 +25,7 @@ from shared.db.migrations import apply_migrations
 from shared.db.provision import ensure_database
 from shared.embedded import EmbeddedBroker, EmbeddedPostgres, free_port
 from shared.messaging.topics import TopicSpec, create_topics
+from shared.testing.eventually import eventually
 
 PARTITIONS = 6  # the platform's default (deploy/kafka/topics.toml)
 DEADLINE_SECONDS = 45.0  # no single wait in a benchmark may take longer than this
@@ -140,11 +141,7 @@ async def wait_until(
     condition: Callable[[], Awaitable[bool]], *, what: str, interval: float = 0.01, timeout: float = DEADLINE_SECONDS
 ) -> float:
     """Poll `condition` every `interval` seconds until it holds; returns time.perf_counter() at that moment."""
-    deadline = time.monotonic() + timeout
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not happen within {timeout:.0f}s")
-        await asyncio.sleep(interval)
+    await eventually(condition, timeout=timeout, interval=interval, what=what)
     return time.perf_counter()
 
 

@@ -3,10 +3,12 @@ broker into the other services, Ctrl-C stops everything, and a second run keeps 
 
 from __future__ import annotations
 
-import time
+import asyncio
 
 import httpx
 import psutil
+
+from shared.testing.eventually import eventually
 
 from .conftest import SERVICES, Platform, psql_count
 
@@ -33,9 +35,8 @@ def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> Non
         # the demo members (all but the one waiting for approval) reached the other services through the broker
         announced = psql_count(ports, "membership", "SELECT count(*) FROM memberships WHERE joined_at IS NOT NULL")
         assert announced == 12
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and psql_count(ports, "matching", "SELECT count(*) FROM people") < 12:
-            time.sleep(0.2)
+        people_in_matching = lambda: asyncio.to_thread(psql_count, ports, "matching", "SELECT count(*) FROM people")  # noqa: E731
+        asyncio.run(eventually(people_in_matching, until=lambda n: n >= announced, timeout=30, interval=0.2))
         assert psql_count(ports, "matching", "SELECT count(*) FROM people") == announced
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
         assert psql_count(ports, "events", "SELECT count(*) FROM people") == announced

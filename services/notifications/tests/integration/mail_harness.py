@@ -9,9 +9,7 @@ and sends with the real sender worker and SMTP client. To use the fixtures (`mai
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time as wall
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -37,6 +35,7 @@ from shared.contracts.membership import ConsentKind, ContactUpdated, MemberJoine
 from shared.db.inbox import apply_once
 from shared.db.pool import DatabaseSettings
 from shared.embedded import free_port
+from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.proxy import FaultyProxy
 
@@ -86,10 +85,9 @@ class MailCatcher:
 
     async def wait_for(self, count: int, timeout: float = 15.0) -> list[EmailMessage]:
         """The messages, once at least `count` arrived (AssertionError after `timeout`)."""
-        deadline = wall.monotonic() + timeout
-        while len(self.messages) < count:
-            assert wall.monotonic() < deadline, f"{len(self.messages)} e-mails arrived, expected {count}"
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: self.messages, until=lambda found: len(found) >= count, timeout=timeout, what="e-mails"
+        )
         return self.messages
 
 

@@ -7,76 +7,18 @@ expiry and withdrawals use, so that concurrent changes to one pair queue instead
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
 
-RequestStatus = Literal["open", "proposed", "matched", "cancelled"]
-ProposalStatus = Literal["proposed", "accepted", "declined", "expired", "withdrawn"]
-MentorshipStatus = Literal["active", "ended"]
-Outcome = Literal["completed", "ended_early"]
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    request_id: UUID
-    mentee_id: UUID
-    association_id: UUID
-    preferences: dict[str, Any]
-    status: RequestStatus
-    created_at: datetime
-    updated_at: datetime
-    unmatched_reason: str | None
-    estimated_wait_days: int | None
-    closed_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalRecord:
-    match_id: UUID
-    request_id: UUID
-    mentee_id: UUID
-    mentor_id: UUID
-    mentor_association_id: UUID
-    association_id: UUID
-    score: int  # in 1/1000 points
-    breakdown: dict[str, Any]
-    first_slot: dict[str, Any] | None
-    status: ProposalStatus
-    created_at: datetime
-    expires_at: datetime
-    decided_at: datetime | None
-    reason: str | None
-    expired: bool  # past expires_at by the database's clock, whatever the status says
-
-
-@dataclass(frozen=True, slots=True)
-class MentorshipRecord:
-    match_id: UUID
-    request_id: UUID
-    mentee_id: UUID
-    mentor_id: UUID
-    association_id: UUID
-    mentor_association_id: UUID
-    status: MentorshipStatus
-    started_at: datetime
-    ended_at: datetime | None
-    outcome: Outcome | None
-    end_reason: str | None
-    feedback_from: list[UUID]  # who has given feedback so far
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRecord:
-    match_id: UUID
-    from_member: UUID
-    rating: int
-    comment: str
-    created_at: datetime
-
+from matching.domain.proposals import ProposalStatus
+from matching.domain.workflow import (
+    FeedbackRecord,
+    MentorshipRecord,
+    Outcome,
+    ProposalRecord,
+    RequestRecord,
+)
 
 _REQUEST = (
     "request_id, mentee_id, association_id, preferences, status, created_at, updated_at, unmatched_reason,"
@@ -84,8 +26,7 @@ _REQUEST = (
 )
 _PROPOSAL = (
     "p.match_id, p.request_id, p.mentee_id, p.mentor_id, p.mentor_association_id, p.association_id, p.score,"
-    " p.breakdown, p.first_slot, p.status, p.created_at, p.expires_at, p.decided_at, p.reason,"
-    " p.expires_at <= now() AS expired"
+    " p.breakdown, p.first_slot, p.status, p.created_at, p.expires_at, p.decided_at, p.reason"
 )
 _MENTORSHIP = (
     "m.match_id, p.request_id, m.mentee_id, m.mentor_id, m.association_id, p.mentor_association_id, m.status,"

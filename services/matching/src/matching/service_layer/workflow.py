@@ -17,9 +17,9 @@ import asyncpg
 
 from matching.adapters import mentors, people, proposals, workflow
 from matching.adapters import requests as requests_store
-from matching.adapters.workflow import FeedbackRecord, MentorshipRecord, Outcome, ProposalRecord, RequestRecord
 from matching.domain.model import Preferences
 from matching.domain.proposals import Answer, check_answer, side_of
+from matching.domain.workflow import FeedbackRecord, MentorshipRecord, Outcome, ProposalRecord, RequestRecord
 from matching.service_layer import requests
 from shared.contracts.matching import FeedbackRecorded, MatchAccepted, MatchDeclined, MentorshipEnded
 from shared.db.outbox import enqueue

@@ -10,8 +10,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, ConfigDict, Field
 
-from matching.adapters.workflow import FeedbackRecord, MentorshipRecord, MentorshipStatus, Outcome
 from matching.domain.proposals import Side, side_of
+from matching.domain.workflow import FeedbackRecord, MentorshipRecord, MentorshipStatus, Outcome
 from matching.service_layer import workflow
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Me, Pool

@@ -10,9 +10,9 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, ConfigDict, Field
 
-from matching.adapters.workflow import ProposalRecord
 from matching.domain.proposals import ProposalStatus, Side, effective_status, side_of
 from matching.domain.scoring import SCALE
+from matching.domain.workflow import ProposalRecord
 from matching.entrypoints.http.mentorships import NO_NUL, MentorshipRead
 from matching.service_layer import workflow
 from shared.contracts.matching import Slot

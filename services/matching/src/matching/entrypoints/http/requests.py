@@ -10,8 +10,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matching.adapters.workflow import RequestRecord, RequestStatus
 from matching.domain.model import AgeBand, Preferences
+from matching.domain.workflow import RequestRecord, RequestStatus
 from matching.service_layer import workflow
 from shared.contracts.membership import Gender, Modality
 from shared.web.app import BEARER
