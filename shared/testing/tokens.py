@@ -37,18 +37,15 @@ class Tokens:
         **overrides: Any,
     ) -> str:
         """A token for `subject`; `overrides` replace claims (e.g. `aud=`), a negative lifetime makes it expired."""
-        now = datetime.now(UTC)
-        claims = {
-            "iss": self.settings.issuer,
-            "aud": self.settings.audience,
-            "sub": str(subject),
-            "iat": now,
-            "exp": now + lifetime,
-            "roles": roles or {},
-            "federation_roles": list(federation_roles),
+        signer = self.signer()
+        claims = signer.claims(
+            subject,
+            exp=datetime.now(UTC) + lifetime,
+            roles=roles or {},
+            federation_roles=list(federation_roles),
             **overrides,
-        }
-        return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+        )
+        return signer.sign(claims)
 
     def validator(self) -> JwtValidator:
         return JwtValidator(self.settings, jwks_client=LocalKeys(self.jwks()))
