@@ -119,7 +119,7 @@ async def time_relay(pool: asyncpg.Pool, producer_options: dict[str, Any], expec
             return await pending_count(conn) == 0
 
         started, cpu_started = time.perf_counter(), time.process_time()
-        relay.start()
+        await relay.start()
         try:
             finished = await wait_until(drained, what="the relay emptying the outbox", interval=PENDING_POLL_SECONDS)
             cpu = time.process_time() - cpu_started

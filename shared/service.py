@@ -128,7 +128,7 @@ class MessagingWorkers:
         self.drain_timeout = drain_timeout
 
     async def start(self) -> None:
-        self.relay.start()
+        await self.relay.start()
         await self.broker.start()
         for worker in self.background:
             await worker.start()
@@ -174,9 +174,14 @@ class Service(Generic[DependenciesT]):
         return self.dependencies.database
 
 
-async def open_pool(settings: ServiceSettings) -> asyncpg.Pool:
+async def open_pool(settings: ServiceSettings, spec: ServiceSpec) -> asyncpg.Pool:
+    """The service's pool, its connections named after the service in pg_stat_activity (unless set)."""
     database = settings.database
-    return await create_pool(database.url, min_size=database.pool_min_size, max_size=database.pool_max_size)
+    if database.application_name == DatabaseSettings.model_fields["application_name"].default:
+        database = database.model_copy(update={"application_name": spec.name})
+    return await create_pool(
+        database.url, min_size=database.pool_min_size, max_size=database.pool_max_size, settings=database
+    )
 
 
 def build_service(

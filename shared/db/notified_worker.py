@@ -1,8 +1,10 @@
 """A background worker woken by a PostgreSQL NOTIFY channel, with a poll as a fallback.
 
 Subclasses implement `work(listener)`: one round of work, returning how many seconds to idle before
-the next round unless woken first. The loop keeps one pooled connection LISTENing, survives any
-failure (logged, then restarted with backoff) and stops promptly on `stop()`. An optional debounce
+the next round unless woken first. The loop keeps one pooled connection LISTENing and checks it after
+every round (a connection killed by a fail-over or an idle timeout is replaced and listens again),
+survives any failure (logged, then restarted with backoff) and stops promptly on `stop()`. The outbox
+relay, the matcher and the e-mail sender are its subclasses. An optional debounce
 waits a little after a wake-up, so a burst of changes is handled in one round.
 """
 
@@ -77,6 +79,9 @@ class NotifiedWorker:
                 while not self._stopping.is_set():
                     self._wake.clear()  # what changes from now on asks for the next round
                     await self._idle(await self.work(listener))
+                    # A LISTEN connection that died hears nothing: prove it alive each round, or the loop
+                    # starts again on a fresh connection and listens anew.
+                    await listener.execute("SELECT 1")
             finally:
                 with contextlib.suppress(Exception):
                     await listener.remove_listener(self.channel, self._on_notify)

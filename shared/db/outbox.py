@@ -2,20 +2,22 @@
 
 `enqueue` writes the message in the caller's transaction. `OutboxRelay` publishes what was written:
 
-- woken by LISTEN/NOTIFY as soon as a writer commits, and polling as a fallback;
-- one relay per database is active at a time (a session advisory lock, taken over at once when its
-  holder dies), which keeps publication in outbox order and therefore in order per key; rows are
-  still claimed with FOR UPDATE SKIP LOCKED so a relay that lost its lock can never double-claim;
-- a batch is marked published only after the broker acknowledged every message of it (acks=all);
-  if the broker is unreachable the transaction rolls back, the rows wait, and the relay retries
-  with backoff: nothing is lost, some messages may be published twice (consumers dedupe by event_id);
+- woken by LISTEN/NOTIFY as soon as a writer commits, and polling as a fallback (the `NotifiedWorker`
+  loop, which checks its listening connection and listens again when it died);
+- leadership is proven for every batch: the claim, the sends and the marks run in one transaction that
+  first takes a transaction advisory lock, so two relays alive at once (production runs two per
+  database) publish batches one after the other, in outbox order and therefore in order per key; a relay
+  that lost its connection loses the lock with it;
+- a row is marked published only once the broker acknowledged it (acks=all). A row the broker refuses
+  for good is parked (`failed_at`, `error`, a metric and an error log) and the rows after it go on; on a
+  transient error the rows not yet acknowledged wait and the relay backs off. No acknowledged row is sent
+  again; a crash between the acks and the commit may publish a batch twice (consumers dedupe by event_id);
 - published rows are purged after `retention`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -24,17 +26,18 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka import AIOKafkaProducer, errors
+from prometheus_client import Counter
 
 from shared.contracts.envelope import Envelope, MessageData, new_envelope
+from shared.db.locks import LockKey, try_transaction_lock
+from shared.db.notified_worker import NotifiedWorker
 from shared.messaging import correlation
 from shared.observability import tracing_enabled
 
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "outbox"
-_LOCK_KEY = 0x6F7574626F78  # "outbox": one relay leader per database
 TOMBSTONE = "tombstone"
 
 
@@ -87,7 +90,8 @@ async def enqueue_tombstone(conn: asyncpg.Connection, topic: str, key: str) -> N
 
 
 async def pending_count(conn: asyncpg.Connection) -> int:
-    count: int = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    """Rows still to publish (parked rows are not waiting: they need an operator)."""
+    count: int = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL AND failed_at IS NULL")
     return count
 
 
@@ -100,7 +104,40 @@ class RelayConfig:
     backoff_max: float = 5.0
 
 
-class OutboxRelay:
+# What the broker will never accept, however often it is asked: the row is parked, the rest go on. A topic
+# that does not exist shows as a metadata timeout on some brokers (retried): topics are created before
+# services start.
+PERMANENT_PRODUCER_ERRORS: tuple[type[BaseException], ...] = (
+    errors.MessageSizeTooLargeError,
+    errors.RecordTooLargeError,
+    errors.RecordListTooLargeError,
+    errors.InvalidTopicError,
+    errors.UnknownTopicOrPartitionError,
+    errors.TopicAuthorizationFailedError,
+    errors.ClusterAuthorizationFailedError,
+    errors.PolicyViolationError,
+    errors.InvalidMessageError,
+    errors.CorruptRecordException,
+    errors.UnsupportedForMessageFormatError,
+    TypeError,
+    ValueError,
+)
+
+PARKED = Counter("outbox_rows_parked_total", "Outbox rows the broker refused for good (left as failed)", ["topic"])
+PUBLISHED = Counter("outbox_rows_published_total", "Outbox rows the broker acknowledged", ["topic"])
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch did: rows acknowledged, rows parked for good, and whether a transient error stopped it."""
+
+    published: int = 0
+    parked: int = 0
+    interrupted: BaseException | None = None
+    led: bool = True  # False: another relay holds the leadership now
+
+
+class OutboxRelay(NotifiedWorker):
     """Publishes one database's outbox to Kafka until `stop()`; see the module docstring."""
 
     def __init__(
@@ -111,26 +148,19 @@ class OutboxRelay:
         *,
         name: str = "outbox-relay",
     ) -> None:
-        self.pool = pool
-        self.producer_options = {"linger_ms": 5, "max_batch_size": 256 * 1024, **producer_options}
         self.config = config or RelayConfig()
-        self.name = name
+        super().__init__(pool, channel=NOTIFY_CHANNEL, name=name, max_backoff=self.config.backoff_max)
+        self.producer_options = {"linger_ms": 5, "max_batch_size": 256 * 1024, **producer_options}
         self.published = 0
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._backoff = 0.1
         self._last_purge = time.monotonic()
 
-    # -- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name=self.name)
-
     async def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await super().stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
 
     async def drain(self, timeout: float) -> bool:
         """Wait until nothing is waiting in the outbox; False if `timeout` passed first."""
@@ -139,84 +169,66 @@ class OutboxRelay:
             async with self.pool.acquire() as conn:
                 if await pending_count(conn) == 0:
                     return True
-            self._wake.set()
+            self.wake()
             await asyncio.sleep(0.1)
         return False
 
-    async def run(self) -> None:
-        backoff = 0.1
-        while not self._stopping.is_set():
-            try:
-                await self._lead_and_publish()
-                return
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as error:
-                log.warning("outbox relay interrupted; retrying", extra={"error": repr(error), "delay": backoff})
-                await self._pause(backoff)
-                backoff = min(backoff * 2, self.config.backoff_max)
-
-    # -- internals ---------------------------------------------------------------------------
-    async def _lead_and_publish(self) -> None:
-        async with self.pool.acquire() as listener:
-            await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
-            try:
-                while not await listener.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK_KEY):
-                    if await self._sleep(self.config.poll_interval):
-                        return
-                try:
-                    await self._publish_loop()
-                finally:
-                    with contextlib.suppress(Exception):
-                        await listener.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
-            finally:
-                with contextlib.suppress(Exception):
-                    await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
-
-    async def _publish_loop(self) -> None:
-        producer = AIOKafkaProducer(**self.producer_options)
-        await producer.start()
-        backoff = 0.1
+    async def work(self, listener: asyncpg.Connection) -> float:
+        """One batch; idles for the poll interval when the outbox is empty or another relay leads, and backs
+        off (without being woken by new rows) while the broker is unreachable."""
         try:
-            while not self._stopping.is_set():
-                self._wake.clear()
-                try:
-                    sent = await self.publish_batch(producer)
-                    backoff = 0.1
-                except (TimeoutError, KafkaError) as error:
-                    log.warning("broker unavailable; outbox rows wait", extra={"error": repr(error)})
-                    await self._pause(backoff)
-                    backoff = min(backoff * 2, self.config.backoff_max)
-                    continue
-                await self._purge_if_due()
-                if sent < self.config.batch_size:
-                    await self._sleep(self.config.poll_interval)
-        finally:
-            await producer.stop()
+            result = await self.publish_batch(await self._started_producer())
+        except (TimeoutError, errors.KafkaError) as error:  # the producer itself could not start
+            result = BatchResult(interrupted=error)
+        if result.interrupted is not None:
+            log.warning("broker unavailable; outbox rows wait", extra={"error": repr(result.interrupted)})
+            await self.pause(self._backoff)
+            self._backoff = min(self._backoff * 2, self.config.backoff_max)
+            return 0.0
+        self._backoff = 0.1
+        await self._purge_if_due()
+        full = result.published + result.parked >= self.config.batch_size
+        return 0.0 if full and result.led else self.config.poll_interval
 
-    async def publish_batch(self, producer: AIOKafkaProducer) -> int:
-        """Publish the oldest waiting rows; marks them published only once all are acknowledged."""
+    async def _started_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(**self.producer_options)
+            await producer.start()
+            self._producer = producer
+        return self._producer
+
+    async def publish_batch(self, producer: AIOKafkaProducer) -> BatchResult:
+        """Publish the oldest waiting rows, proving leadership for this batch with a transaction lock.
+
+        Rows the broker acknowledged are marked published, rows it refused for good are parked; on a
+        transient error the rows not yet acknowledged stay waiting (none acknowledged is ever sent again).
+        """
         async with self.pool.acquire() as conn, conn.transaction():
+            if not await try_transaction_lock(conn, LockKey.OUTBOX_RELAY):
+                return BatchResult(led=False)
             rows = await conn.fetch(
                 "SELECT id, topic, message_key, envelope::text AS body, headers FROM outbox"
-                " WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                " WHERE published_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self.config.batch_size,
             )
-            if not rows:
-                return 0
-            deliveries = [
-                await producer.send(
-                    row["topic"],
-                    value=None if row["body"] is None else row["body"].encode(),
-                    key=row["message_key"].encode(),
-                    headers=[(k, str(v).encode()) for k, v in row["headers"].items()],
-                )
-                for row in rows
+            outcomes = await _send_all(producer, rows)
+            acknowledged = [row["id"] for row, outcome in zip(rows, outcomes, strict=True) if outcome is None]
+            refused = [
+                (row, outcome)
+                for row, outcome in zip(rows, outcomes, strict=True)
+                if isinstance(outcome, PERMANENT_PRODUCER_ERRORS)
             ]
-            await asyncio.gather(*deliveries)
-            await conn.execute(
-                "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [row["id"] for row in rows]
+            transient = next(
+                (o for o in outcomes if o is not None and not isinstance(o, PERMANENT_PRODUCER_ERRORS)), None
             )
-        self.published += len(rows)
-        return len(rows)
+            await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", acknowledged)
+            for row, error in refused:
+                await _park(conn, row, error)
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome is None:
+                PUBLISHED.labels(row["topic"]).inc()
+        self.published += len(acknowledged)
+        return BatchResult(published=len(acknowledged), parked=len(refused), interrupted=transient)
 
     async def _purge_if_due(self) -> None:
         if time.monotonic() - self._last_purge < self.config.purge_interval:
@@ -225,19 +237,43 @@ class OutboxRelay:
         async with self.pool.acquire() as conn:
             await purge_published(conn, self.config.retention)
 
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
 
-    async def _pause(self, seconds: float) -> None:
-        """Back off for `seconds`: new rows do not cut it short, only a stop does."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+async def _send_all(producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> list[BaseException | None]:
+    """Send every row in order; each one's outcome: None (acknowledged) or the error that stopped it."""
+    pending: list[asyncio.Future[Any] | BaseException] = []
+    for row in rows:
+        try:
+            pending.append(
+                await producer.send(
+                    row["topic"],
+                    value=None if row["body"] is None else row["body"].encode(),
+                    key=row["message_key"].encode(),
+                    headers=[(k, str(v).encode()) for k, v in row["headers"].items()],
+                )
+            )
+        except Exception as error:  # refused before it left (too large, bad topic, broker unreachable)
+            pending.append(error)
+    outcomes: list[BaseException | None] = []
+    for item in pending:
+        if isinstance(item, BaseException):
+            outcomes.append(item)
+            continue
+        try:
+            await item
+            outcomes.append(None)
+        except Exception as error:
+            outcomes.append(error)
+    return outcomes
 
-    async def _sleep(self, seconds: float) -> bool:
-        """Sleep until woken, stopped or `seconds` pass; True when stopping."""
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
-        return self._stopping.is_set()
+
+async def _park(conn: asyncpg.Connection, row: asyncpg.Record, error: BaseException) -> None:
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    await conn.execute("UPDATE outbox SET failed_at = now(), error = $2 WHERE id = $1", row["id"], reason)
+    PARKED.labels(row["topic"]).inc()
+    log.error(
+        "outbox row refused by the broker for good; parked as failed",
+        extra={"outbox_id": row["id"], "topic": row["topic"], "error": reason},
+    )
 
 
 async def purge_published(conn: asyncpg.Connection, retention: timedelta) -> int:

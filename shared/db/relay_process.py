@@ -16,13 +16,13 @@ from shared.observability import configure_logging
 
 
 async def run_relay(database: DatabaseSettings, kafka: KafkaSettings) -> None:
-    pool = await create_pool(database.url, min_size=1, max_size=3)
+    pool = await create_pool(database.url, min_size=1, max_size=3, settings=database)
     relay = OutboxRelay(pool, kafka.producer_options())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    relay.start()
+    await relay.start()
     try:
         await stop.wait()
     finally:
@@ -32,7 +32,10 @@ async def run_relay(database: DatabaseSettings, kafka: KafkaSettings) -> None:
 
 def main() -> None:
     configure_logging("outbox-relay")
-    asyncio.run(run_relay(DatabaseSettings(), KafkaSettings()))
+    database = DatabaseSettings()
+    if database.application_name == DatabaseSettings.model_fields["application_name"].default:
+        database = database.model_copy(update={"application_name": "fellowship-relay"})
+    asyncio.run(run_relay(database, KafkaSettings()))
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ async def test_ids_flow_from_http_into_messages_and_on(
         await apply_once(pool, group, envelope, follow_up)
 
     relay = OutboxRelay(pool, kafka_settings.producer_options())
-    relay.start()
+    await relay.start()
     await broker.start()
     try:
         for _ in range(300):

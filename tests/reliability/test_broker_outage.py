@@ -61,7 +61,7 @@ async def test_changes_committed_during_an_outage_are_published_after_it(
     await make_topics(bootstrap, topic)
     settings = KafkaSettings(bootstrap_servers=bootstrap, profile="embedded")
     relay = OutboxRelay(pool, settings.producer_options(), RelayConfig(poll_interval=0.2))
-    relay.start()
+    await relay.start()
     try:
         writer = asyncio.create_task(commit_changes(pool, topic, OUTAGE_SECONDS + 4))
         await asyncio.sleep(2)

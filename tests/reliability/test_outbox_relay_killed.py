@@ -16,6 +16,7 @@ import asyncpg
 
 from shared.db.outbox import enqueue_envelope, pending_count
 from shared.embedded.process import spawn
+from shared.testing.eventually import eventually
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import Names
 from shared.testing.topics import make_topics, read_topic
@@ -62,12 +63,25 @@ def start_relay(database_url: str, kafka: KafkaServer, log: Path) -> subprocess.
     return spawn([str(RELAY)], env=env, log_path=log)
 
 
-async def kill_relays_until(done: asyncio.Future[object], database_url: str, kafka: KafkaServer, log: Path) -> int:
-    """Start a relay, SIGKILL it after a random while, again and again until `done`; returns the kill count."""
+async def relay_ready(pool: asyncpg.Pool) -> bool:
+    """A relay process holds a connection to the database (it has started, whatever the machine's load)."""
+    ready: bool = await pool.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = 'fellowship-relay'"
+        " AND datname = current_database())"
+    )
+    return ready
+
+
+async def kill_relays_until(
+    done: asyncio.Future[object], pool: asyncpg.Pool, database_url: str, kafka: KafkaServer, log: Path
+) -> int:
+    """Start a relay, SIGKILL it a random while after it is ready, again and again until `done`; returns the
+    kill count."""
     rng = random.Random(11)
     kills = 0
     while not done.done():
         relay = start_relay(database_url, kafka, log)
+        await eventually(lambda: relay_ready(pool), timeout=60, interval=0.02, what="the relay started")
         await asyncio.sleep(rng.uniform(0.3, 1.5))
         relay.send_signal(signal.SIGKILL)
         relay.wait()
@@ -83,7 +97,7 @@ async def test_relay_killed_at_random_points_loses_nothing(
     log = tmp_path / "relay.log"
 
     writer = asyncio.ensure_future(write_changes(pool, topic))
-    kills = await kill_relays_until(writer, database_url, kafka, log)
+    kills = await kill_relays_until(writer, pool, database_url, kafka, log)
     committed, rolled_back = await writer
     assert kills >= 3, "the relay was not killed often enough for this test to mean anything"
     async with pool.acquire() as conn:

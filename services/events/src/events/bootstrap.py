@@ -20,7 +20,7 @@ NAME = SPEC.name
 
 
 async def bootstrap(settings: ServiceSettings, *, jwt_validator: JwtValidator | None = None) -> Service[Dependencies]:
-    pool = await open_pool(settings)
+    pool = await open_pool(settings, SPEC)
     return build_service(
         SPEC, settings, Dependencies(pool=pool, jwt_validator=jwt_validator or JwtValidator(settings.jwt))
     )

@@ -33,6 +33,6 @@ class MatchingSettings(ServiceSettings):
 
 async def bootstrap(settings: MatchingSettings, *, jwt_validator: JwtValidator | None = None) -> Service[Dependencies]:
     """The service; `jwt_validator` replaces the one that fetches membership's keys (tests sign their own)."""
-    pool = await open_pool(settings)
+    pool = await open_pool(settings, SPEC)
     dependencies = Dependencies(pool=pool, jwt_validator=jwt_validator or JwtValidator(settings.jwt))
     return build_service(SPEC, settings, dependencies, background=[Matcher(pool, settings.matcher)])

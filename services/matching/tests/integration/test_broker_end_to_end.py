@@ -41,7 +41,7 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
         matcher=MatcherSettings(debounce_seconds=0.05),
     )
     service = await bootstrap(settings)
-    membership_relay.start()
+    await membership_relay.start()
     await service.workers.start()
     try:
         # The mentee's join travels on another partition than the mentor's facts (keys differ), so it is

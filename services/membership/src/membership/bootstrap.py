@@ -50,7 +50,7 @@ async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthC
 
 
 async def bootstrap(settings: MembershipSettings) -> Service[MembershipDependencies]:
-    pool = await open_pool(settings)
+    pool = await open_pool(settings, SPEC)
     config = await auth_config(pool, settings)
     # Membership checks the tokens it signs with its own key set: no HTTP call to itself.
     validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.issuer.key.jwks()))

@@ -49,7 +49,7 @@ async def bootstrap(
 ) -> Service[NotificationsDependencies]:
     """The service. Overrides for tests: `jwt_validator` (tokens they sign), `clock` (the time consumers and
     the sender read) and `mailer` (how the sender reaches SMTP)."""
-    pool = await open_pool(settings)
+    pool = await open_pool(settings, SPEC)
     templates = Templates()
     links = settings.notifications.links()
     configured = settings.notifications.unsubscribe_secret

@@ -20,9 +20,9 @@ step 4 is the guard), it only saves solving the same thing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -38,17 +38,13 @@ from matching.domain.solver import PairTable, solve
 from matching.service_layer.proposals import Chosen, expire_due, propose
 from matching.service_layer.unmatched import Unmatched, record_unmatched
 from matching.settings import MatcherSettings
+from shared.db.locks import LockKey, session_lock
 from shared.db.notified_worker import NotifiedWorker
+from shared.dependencies import Clock, utc_now
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "matching_changed"
-_LOCK_KEY = 0x6D6174636865  # "matche": one solver at a time per database
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -171,10 +167,7 @@ class Matcher(NotifiedWorker):
         if not self.settings.exclusive:
             await self.run_once()
             return True
-        if not await listener.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK_KEY):
-            return False
-        try:
-            await self.run_once()
-        finally:
-            await listener.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
-        return True
+        async with session_lock(self.pool, LockKey.MATCHER) as held:
+            if held:
+                await self.run_once()
+        return held
