@@ -1,10 +1,13 @@
-"""Bounded retries with backoff, then the group's dead-letter topic.
+"""Retries with backoff, then, for the message's own failures only, the group's dead-letter topic.
 
-A handler that raises is retried in place (so order within the partition holds) up to
-`max_attempts` times with exponential backoff; then the raw record goes to `<topic>.<group>.dlq`
-with headers naming where it came from and why it failed, and the offset is committed. A message
-that does not decode or validate goes there at once: retrying cannot fix it. So a poison message
-holds its partition for at most the retry budget.
+A handler that raises is retried in place (so order within the partition holds):
+- an infrastructure failure (`shared.messaging.failures`: the database or broker unreachable, a timeout,
+  a serialization failure) is retried without limit, with capped backoff, while the partition waits; it
+  never uses up an attempt, so an outage dead-letters nothing;
+- any other failure counts: after `max_attempts` the raw record goes to `<topic>.<group>.dlq` with
+  headers naming where it came from and why it failed, and the offset is committed;
+- a message that does not decode or validate goes there at once: retrying cannot fix it.
+So a poison message holds its partition for at most the retry budget.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiokafka import ConsumerRecord
 from faststream import BaseMiddleware
+from prometheus_client import Counter
 from pydantic import ValidationError
 
 from shared.contracts.topics import dead_letter_topic
+from shared.messaging.failures import is_infrastructure
 
 if TYPE_CHECKING:
     from faststream._internal.context.repository import ContextRepo
@@ -32,6 +37,10 @@ log = logging.getLogger(__name__)
 
 # Failures no retry can mend: the bytes are not a message we understand.
 UNREADABLE: tuple[type[BaseException], ...] = (ValidationError, json.JSONDecodeError, UnicodeDecodeError)
+
+INFRASTRUCTURE_RETRIES = Counter(
+    "consumer_infrastructure_retries_total", "Handler runs retried because the infrastructure failed (not counted)"
+)
 
 PublishRaw = Callable[[str, bytes | None, bytes | None, dict[str, str]], Awaitable[None]]
 
@@ -46,6 +55,10 @@ class RetryPolicy:
         """Seconds to wait after failed attempt number `attempt` (1-based): capped exponential, jittered."""
         ceiling = min(self.backoff_max_ms, self.backoff_ms * 2 ** (attempt - 1))
         return float(ceiling * random.uniform(0.5, 1.0) / 1000)
+
+    def outage_delay(self, retry: int) -> float:
+        """Seconds to wait before retry number `retry` after an infrastructure failure: capped, jittered."""
+        return self.delay(min(retry, 32))
 
     def budget(self) -> float:
         """The longest a message can hold its partition, in seconds (handler time aside)."""
@@ -109,15 +122,23 @@ class _DeadLetterScope(BaseMiddleware):
 
     async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
         policy = self.owner.policy
-        attempt = 0
+        attempt = outage = 0
         while True:
-            attempt += 1
             try:
                 return await call_next(msg)
             except UNREADABLE as error:
-                await self._dead_letter(msg.raw_message, error, attempt)
+                await self._dead_letter(msg.raw_message, error, attempt + 1)
                 return None
             except Exception as error:
+                if is_infrastructure(error):
+                    outage += 1
+                    INFRASTRUCTURE_RETRIES.inc()
+                    log.warning(
+                        "infrastructure unavailable; the message waits", extra={"retry": outage, "error": repr(error)}
+                    )
+                    await asyncio.sleep(policy.outage_delay(outage))
+                    continue
+                attempt += 1
                 if attempt >= policy.max_attempts:
                     await self._dead_letter(msg.raw_message, error, attempt)
                     return None
