@@ -1,7 +1,7 @@
 """Retries with backoff, then, for the message's own failures only, the group's dead-letter topic.
 
 A handler that raises is retried in place (so order within the partition holds):
-- an infrastructure failure (`shared.messaging.failures`: the database or broker unreachable, a timeout,
+- an infrastructure failure (`shared.failures`: the database or broker unreachable, a timeout,
   a serialization failure) is retried without limit, with capped backoff, while the partition waits; it
   never uses up an attempt, so an outage dead-letters nothing;
 - any other failure counts: after `max_attempts` the raw record goes to `<topic>.<group>.dlq` with
@@ -27,7 +27,7 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from shared.contracts.topics import dead_letter_topic
-from shared.messaging.failures import is_infrastructure
+from shared.failures import is_infrastructure
 
 if TYPE_CHECKING:
     from faststream._internal.context.repository import ContextRepo

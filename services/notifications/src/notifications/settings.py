@@ -52,7 +52,12 @@ class SenderSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EMAIL_SENDER_", extra="ignore")
 
     enabled: bool = Field(default=True, description="run the sender in this process")
-    max_attempts: int = Field(default=8, ge=1, description="failed after this many refused or failed sends")
+    retry_period_hours: float = Field(
+        default=72.0,
+        gt=0,
+        description="how long an e-mail the server could not take yet (unreachable, timeouts, 4xx) is retried;"
+        " only a permanent 5xx for the recipient fails it sooner",
+    )
     retry_base_seconds: float = Field(default=5.0, gt=0, description="first retry delay; doubles each attempt")
     retry_max_seconds: float = Field(default=1800.0, gt=0)
     poll_interval_seconds: float = Field(default=5.0, gt=0, description="look for due e-mails at least this often")
@@ -68,6 +73,10 @@ class SenderSettings(BaseSettings):
     @property
     def retry_max(self) -> timedelta:
         return timedelta(seconds=self.retry_max_seconds)
+
+    @property
+    def retry_period(self) -> timedelta:
+        return timedelta(hours=self.retry_period_hours)
 
     def policy(self) -> EmailPolicy:
         return EmailPolicy(contact_grace=timedelta(minutes=self.contact_grace_minutes))

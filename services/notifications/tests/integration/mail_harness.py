@@ -9,6 +9,7 @@ and sends with the real sender worker and SMTP client. To use the fixtures (`mai
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -91,15 +92,22 @@ class MailCatcher:
         return self.messages
 
 
-@pytest.fixture(name="mail")
-def mail_fixture() -> Iterator[MailCatcher]:
+@contextlib.contextmanager
+def mail_server(*, smtputf8: bool = True) -> Iterator[MailCatcher]:
+    """An SMTP server on 127.0.0.1 keeping what it accepts; `smtputf8` says whether it offers SMTPUTF8."""
     catcher = MailCatcher(free_port())
-    controller = Controller(catcher.handler, hostname="127.0.0.1", port=catcher.port)
+    controller = Controller(catcher.handler, hostname="127.0.0.1", port=catcher.port, enable_SMTPUTF8=smtputf8)
     controller.start()
     try:
         yield catcher
     finally:
         controller.stop()
+
+
+@pytest.fixture(name="mail")
+def mail_fixture() -> Iterator[MailCatcher]:
+    with mail_server() as catcher:
+        yield catcher
 
 
 @pytest.fixture(name="smtp_outage")
@@ -204,7 +212,6 @@ def sender_settings(**overrides: Any) -> SenderSettings:
         "retry_base_seconds": 0.5,
         "retry_max_seconds": 2.0,
         "poll_interval_seconds": 0.5,
-        "max_attempts": 50,
         **overrides,
     }
     return SenderSettings(**values)

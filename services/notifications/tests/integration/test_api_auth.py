@@ -24,6 +24,7 @@ OPERATIONS = {
     "set_quiet_hours",
     "clear_quiet_hours",
     "list_association_deliveries",
+    "retry_failed_deliveries",
 }
 
 

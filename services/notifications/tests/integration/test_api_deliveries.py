@@ -83,3 +83,41 @@ async def test_only_an_admin_of_that_association_may_look(api: Api) -> None:
 
     assert as_member.status_code == 403 and as_other_admin.status_code == 403
     assert "only an admin of this association" in as_other_admin.json()["detail"]
+
+
+async def test_an_admin_retries_the_failed_deliveries_of_their_association_and_it_is_recorded(api: Api) -> None:
+    association = uuid4()
+    admin = api.member(association, ("member", "admin"))
+    failed = await api.delivery(association, uuid4(), "failed", reason="not taken within 3 days, 0:00:00: refused")
+    sent = await api.delivery(association, uuid4(), "sent")
+    elsewhere = await api.delivery(uuid4(), uuid4(), "failed")
+
+    response = await api.client.post(f"/associations/{association}/deliveries/retry", headers=admin.headers)
+
+    assert response.status_code == 200 and response.json() == {"association_id": str(association), "retried": 1}
+    statuses = {
+        row["delivery_id"]: (row["status"], row["retrying_since"] is not None)
+        for row in await api.pool.fetch("SELECT delivery_id, status, retrying_since FROM deliveries")
+    }
+    assert statuses[failed] == ("pending", True)
+    assert statuses[sent] == ("sent", False) and statuses[elsewhere] == ("failed", False)
+    [action] = await api.pool.fetch("SELECT actor_id, association_id, action, detail FROM admin_actions")
+    assert (action["actor_id"], action["association_id"], action["action"]) == (
+        admin.member_id,
+        association,
+        "retry_failed_deliveries",
+    )
+    assert action["detail"] == {"deliveries": 1}
+
+
+async def test_only_an_admin_of_the_association_may_retry(api: Api) -> None:
+    association = uuid4()
+    await api.delivery(association, uuid4(), "failed")
+    member = api.member(association)
+    other_admin = api.member(uuid4(), ("member", "admin"))
+
+    for caller in (member, other_admin):
+        response = await api.client.post(f"/associations/{association}/deliveries/retry", headers=caller.headers)
+        assert response.status_code == 403, response.text
+    assert await api.pool.fetchval("SELECT count(*) FROM deliveries WHERE status = 'failed'") == 1
+    assert await api.pool.fetchval("SELECT count(*) FROM admin_actions") == 0

@@ -9,8 +9,11 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from notifications.adapters.smtp import DeliveryError, SmtpMailer
+from notifications.domain.email_message import RenderedEmail, compose
 from notifications.domain.unsubscribe import verify
 from notifications.service_layer import preferences
+from notifications.settings import SmtpSettings
 from shared.contracts import new_envelope
 from shared.contracts.matching import MatchAccepted, MatchProposed, Slot
 from shared.contracts.membership import ConsentChanged, ContactUpdated, MemberErased, MemberJoined
@@ -20,6 +23,7 @@ from .mail_harness import (  # noqa: F401  # the fixtures
     MailCatcher,
     Pipeline,
     mail_fixture,
+    mail_server,
     pipeline_fixture,
     sending_fixture,
     smtp_outage_fixture,
@@ -244,9 +248,7 @@ async def test_a_welcome_waits_for_an_address_that_arrives_later(pipeline: Pipel
     assert (email["To"], email["Subject"]) == ("Late Lou <lou@example.org>", "Bienvenue sur Fellowship")
 
 
-async def test_a_refused_address_fails_at_once_and_a_down_server_after_max_attempts(
-    pipeline: Pipeline, mail: MailCatcher, smtp_outage: FaultyProxy
-) -> None:
+async def test_a_refused_address_fails_at_once(pipeline: Pipeline, mail: MailCatcher) -> None:
     mail.handler.refuse.add("nobody@example.org")
     refused = await pipeline.member(email="nobody@example.org")
     await pipeline.sender.run_once()
@@ -254,16 +256,87 @@ async def test_a_refused_address_fails_at_once_and_a_down_server_after_max_attem
     assert (delivery["status"], delivery["attempts"]) == ("failed", 1)
     assert "550" in delivery["status_reason"]
 
-    pipeline.sender.settings = pipeline.sender.settings.model_copy(update={"max_attempts": 3})
+
+async def _sender_rounds_until(pipeline: Pipeline, end: timedelta, step: timedelta) -> int:
+    """Run the sender, moving the clock by `step`, until `end` has passed; returns the rounds run."""
+    rounds, elapsed = 0, timedelta(0)
+    while elapsed < end:
+        await pipeline.sender.run_once()
+        pipeline.clock.advance(step)
+        elapsed += step
+        rounds += 1
+    return rounds
+
+
+async def test_an_smtp_outage_of_minutes_fails_nothing_and_everything_arrives_after(
+    pipeline: Pipeline, mail: MailCatcher, smtp_outage: FaultyProxy
+) -> None:
+    await smtp_outage.cut()
+    members = [await pipeline.member(name=f"Member {i}") for i in range(3)]
+    rounds = await _sender_rounds_until(pipeline, timedelta(minutes=12), timedelta(seconds=30))
+
+    waiting = [d for m in members for d in await pipeline.deliveries(m)]
+    assert rounds >= 20 and {d["status"] for d in waiting} == {"pending"}, [dict(d) for d in waiting]
+    assert all(d["attempts"] >= 5 for d in waiting)
+    await smtp_outage.restore()
+    pipeline.clock.advance(timedelta(hours=1))  # past any backoff
+    assert await pipeline.sender.run_once() == 3
+    assert len(mail.messages) == 3
+
+
+async def test_an_email_the_server_never_takes_fails_after_the_retry_period(
+    pipeline: Pipeline, mail: MailCatcher, smtp_outage: FaultyProxy
+) -> None:
     await smtp_outage.cut()
     unlucky = await pipeline.member()
-    for _ in range(3):
-        await pipeline.sender.run_once()
-        pipeline.clock.advance(timedelta(seconds=5))
+    await _sender_rounds_until(pipeline, timedelta(hours=71), timedelta(minutes=30))
     [delivery] = await pipeline.deliveries(unlucky)
-    assert (delivery["status"], delivery["attempts"]) == ("failed", 3)
+    assert delivery["status"] == "pending"
+
+    await _sender_rounds_until(pipeline, timedelta(hours=2), timedelta(minutes=30))
+    [delivery] = await pipeline.deliveries(unlucky)
+    assert delivery["status"] == "failed" and "not taken within 3 days" in delivery["status_reason"]
     await smtp_outage.restore()
-    assert await pipeline.sender.run_once() == 0
+    assert await pipeline.sender.run_once() == 0 and mail.messages == []
+
+
+async def test_internationalised_addresses_are_sent_and_one_bad_email_holds_up_nobody(
+    pipeline: Pipeline, mail: MailCatcher
+) -> None:
+    jorg = await pipeline.member(name="Jörg", email="jörg@example.de")  # a non-ASCII mailbox: SMTPUTF8
+    ana = await pipeline.member(name="Ana", email="ana@exämple.de")  # a non-ASCII domain: IDNA
+    broken = await pipeline.member(name="Broken", email="not-an-address")
+    after = await pipeline.member(name="After")
+
+    await pipeline.sender.run_once()
+
+    assert mail.one("jörg@example.de", "Welcome")
+    assert mail.one("ana@xn--exmple-cua.de", "Welcome")
+    assert mail.one(await pipeline.email_of(after), "Welcome")
+    [failed] = await pipeline.deliveries(broken)
+    assert failed["status"] == "failed" and "not an e-mail address" in failed["status_reason"]
+    assert {d["status"] for m in (jorg, ana, after) for d in await pipeline.deliveries(m)} == {"sent"}
+
+
+async def test_a_server_without_smtputf8_fails_a_non_ascii_mailbox_with_a_clear_reason() -> None:
+    with mail_server(smtputf8=False) as plain:
+        mailer = SmtpMailer(SmtpSettings(host="127.0.0.1", port=plain.port, timeout_seconds=5))
+        message = compose(
+            RenderedEmail("Welcome", "Hello", "Hello", "<p>Hello</p>"),
+            sender="Fellowship <no-reply@fellowship.test>",
+            to="jörg@example.de",
+            to_name="Jörg",
+            message_id="<1@fellowship>",
+            unsubscribe_link="https://fellowship.test/unsubscribe?token=t",
+            date=datetime.now(UTC),
+        )
+        try:
+            with pytest.raises(DeliveryError) as refused:
+                await mailer.send(message)
+        finally:
+            await mailer.close()
+    assert refused.value.permanent and "SMTPUTF8" in refused.value.reason
+    assert plain.messages == []
 
 
 async def test_erasure_removes_everything_about_the_member(pipeline: Pipeline, mail: MailCatcher) -> None:

@@ -46,6 +46,7 @@ class DueDelivery:
     attempts: int
     message_id: str
     created_at: datetime
+    retrying_since: datetime  # the retry period counts from here: creation, or an admin's retry
 
 
 async def record(conn: asyncpg.Connection, delivery: NewDelivery) -> bool:
@@ -77,7 +78,8 @@ async def claim_due(conn: asyncpg.Connection, now: datetime) -> DueDelivery | No
     if not conn.is_in_transaction():
         raise RuntimeError("claim_due must run in the transaction that settles the delivery")
     row = await conn.fetchrow(
-        "SELECT delivery_id, member_id, category, template, context, urgent, attempts, message_id, created_at"
+        "SELECT delivery_id, member_id, category, template, context, urgent, attempts, message_id, created_at,"
+        " coalesce(retrying_since, created_at) AS retrying_since"
         " FROM deliveries WHERE status IN ('pending', 'held') AND next_attempt_at <= $1"
         " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
         now,
@@ -148,4 +150,29 @@ async def settle(
         status,
         reason,
         attempts,
+    )
+
+
+async def retry_failed(conn: asyncpg.Connection, association_id: UUID, now: datetime) -> list[UUID]:
+    """Failed deliveries of the association waiting again from `now`, their retry period anew; their ids."""
+    rows = await conn.fetch(
+        "UPDATE deliveries SET status = 'pending', status_reason = 'retried by an admin', next_attempt_at = $2,"
+        " retrying_since = $2 WHERE association_id = $1 AND status = 'failed' RETURNING delivery_id",
+        association_id,
+        now,
+    )
+    if rows:
+        await conn.execute("SELECT pg_notify('deliveries', '')")
+    return [row["delivery_id"] for row in rows]
+
+
+async def record_admin_action(
+    conn: asyncpg.Connection, actor_id: UUID, association_id: UUID, action: str, detail: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "INSERT INTO admin_actions (actor_id, association_id, action, detail) VALUES ($1, $2, $3, $4)",
+        actor_id,
+        association_id,
+        action,
+        detail,
     )

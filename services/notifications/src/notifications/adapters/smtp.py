@@ -9,13 +9,21 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import aiosmtplib
-from aiosmtplib.errors import SMTPDataError, SMTPException, SMTPRecipientRefused, SMTPRecipientsRefused
+from aiosmtplib.errors import (
+    SMTPDataError,
+    SMTPException,
+    SMTPNotSupported,
+    SMTPRecipientRefused,
+    SMTPRecipientsRefused,
+)
 
 from notifications.settings import SmtpSettings
 
 
 class DeliveryError(Exception):
-    """The server did not take the e-mail. `permanent`: it refused it (5xx); trying again will not help."""
+    """The server did not take the e-mail. `permanent`: it refused it for this recipient (5xx) or cannot take
+    it at all (no SMTPUTF8 for a non-ASCII address); trying again will not help. Otherwise (unreachable,
+    timeouts, 4xx, a refused login) the server may take it later."""
 
     def __init__(self, reason: str, *, permanent: bool) -> None:
         super().__init__(reason)
@@ -39,6 +47,9 @@ class SmtpMailer:
             raise DeliveryError(
                 f"recipient refused: {first.code} {first.message}", permanent=_refusal(first.code)
             ) from error
+        except SMTPNotSupported as error:  # e.g. a non-ASCII mailbox name and a server without SMTPUTF8
+            await self.close()
+            raise DeliveryError(f"the SMTP server cannot take this e-mail: {error}", permanent=True) from error
         except (SMTPRecipientRefused, SMTPDataError) as error:
             # Refusals of this one e-mail; a refused login or sender is the whole server's set-up: retried.
             await self.close()

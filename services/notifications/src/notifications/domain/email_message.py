@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from uuid import UUID
 
 MESSAGE_ID_DOMAIN = "fellowship"
@@ -38,7 +39,7 @@ def compose(
     message = EmailMessage()
     message["Subject"] = _one_line(rendered.subject)
     message["From"] = sender
-    message["To"] = formataddr((_one_line(to_name or ""), to))
+    message["To"] = recipient_address(to, to_name)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
     message["List-Unsubscribe"] = f"<{unsubscribe_link}>"
@@ -47,6 +48,23 @@ def compose(
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
     return message
+
+
+class UnsendableAddress(ValueError):
+    """The address cannot be written into an e-mail at all (no mailbox or domain, or a bad domain)."""
+
+
+def recipient_address(address: str, name: str | None) -> Address:
+    """The To address: the domain in IDNA (ASCII) form, so only a non-ASCII mailbox name needs the server's
+    SMTPUTF8; the display name is encoded as the headers' policy requires."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise UnsendableAddress(f"{address!r} is not an e-mail address")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise UnsendableAddress(f"the domain of {address!r} cannot be written in IDNA: {error}") from error
+    return Address(display_name=_one_line(name or ""), username=local, domain=ascii_domain)
 
 
 def _one_line(value: str) -> str:

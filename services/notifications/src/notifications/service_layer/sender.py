@@ -14,8 +14,13 @@ transaction that stays open while the e-mail is handed to the server and then re
   timeout after the data was sent). Every attempt carries the delivery's stable Message-ID
   (`<delivery_id@fellowship>`), so mail systems that dedupe on it show one e-mail.
 
-A refused or failed send is retried with exponential backoff, and `failed` after `max_attempts` (or at
-once when the server refuses this e-mail for good, a 5xx). Before sending, the sender decides again
+A send the server could not take yet (unreachable, timeouts, a 4xx, a refused login) is retried with
+capped exponential backoff for `retry_period_hours` (72 h by default) from the delivery's creation (or
+an admin's retry, `POST /associations/{id}/deliveries/retry`), so an
+outage of hours fails nothing; only a permanent refusal for this recipient (a 5xx, or no SMTPUTF8 for a
+non-ASCII mailbox) fails it at once. Any other failure of one delivery (an address that cannot be written
+into an e-mail, a template bug) settles that delivery as failed, with the reason, and never holds up the
+others; only an infrastructure failure (the database) leaves the row for the next round. Before sending, the sender decides again
 (consent, preferences, quiet hours, address), since things may have changed while the e-mail waited.
 
 The worker wakes on `LISTEN deliveries` (a trigger notifies on insert), when the earliest postponed
@@ -40,7 +45,7 @@ from notifications.adapters.deliveries import DueDelivery
 from notifications.adapters.smtp import DeliveryError
 from notifications.adapters.templates import Templates
 from notifications.domain.delivery import Hold, Recipient, Send, Suppress, decide, retry_delay
-from notifications.domain.email_message import compose
+from notifications.domain.email_message import UnsendableAddress, compose
 from notifications.domain.links import Links
 from notifications.domain.rendering import Reader, template_context
 from notifications.domain.unsubscribe import sign
@@ -48,6 +53,7 @@ from notifications.service_layer.notify import display_name
 from notifications.settings import SenderSettings
 from shared.db.notified_worker import NotifiedWorker
 from shared.dependencies import Clock, utc_now
+from shared.failures import is_infrastructure
 
 log = logging.getLogger(__name__)
 
@@ -102,25 +108,38 @@ class EmailSender(NotifiedWorker):
             due = await deliveries.claim_due(conn, now)
             if due is None:
                 return False
-            recipient = await recipients.load(conn, due.member_id)
-            decision = decide(
-                recipient,
-                due.category,
-                urgent=due.urgent,
-                now=now,
-                recorded_at=due.created_at,
-                policy=self.settings.policy(),
-            )
-            match decision:
-                case Suppress(reason=reason):
-                    await deliveries.settle(conn, due.delivery_id, "suppressed", reason)
-                case Hold(until=until, reason=reason):
-                    status: Literal["pending", "held"] = "held" if reason == "quiet_hours" else "pending"
-                    await deliveries.postpone(conn, due.delivery_id, status, until, reason)
-                case Send():
-                    assert recipient is not None and recipient.email
-                    await self._send(conn, mailer, due, recipient, now)
+            try:
+                async with conn.transaction():  # a savepoint: what fails for this delivery is undone alone
+                    await self._settle(conn, mailer, due, now)
+            except Exception as error:
+                if is_infrastructure(error):
+                    raise  # the database or the network is the problem, not this e-mail: it waits
+                # whatever else went wrong belongs to this one e-mail: settle it, the queue goes on
+                log.exception("e-mail could not be handled", extra={"delivery_id": str(due.delivery_id)})
+                reason = f"{type(error).__name__}: {error}"[:500]
+                await deliveries.settle(conn, due.delivery_id, "failed", reason, due.attempts + 1)
         return True
+
+    async def _settle(self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, now: datetime) -> None:
+        """Send, postpone or give up one claimed delivery."""
+        recipient = await recipients.load(conn, due.member_id)
+        decision = decide(
+            recipient,
+            due.category,
+            urgent=due.urgent,
+            now=now,
+            recorded_at=due.created_at,
+            policy=self.settings.policy(),
+        )
+        match decision:
+            case Suppress(reason=reason):
+                await deliveries.settle(conn, due.delivery_id, "suppressed", reason)
+            case Hold(until=until, reason=reason):
+                status: Literal["pending", "held"] = "held" if reason == "quiet_hours" else "pending"
+                await deliveries.postpone(conn, due.delivery_id, status, until, reason)
+            case Send():
+                assert recipient is not None and recipient.email
+                await self._send(conn, mailer, due, recipient, now)
 
     async def _send(
         self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, recipient: Recipient, now: datetime
@@ -131,15 +150,22 @@ class EmailSender(NotifiedWorker):
         except DeliveryError as error:
             await self._failed(conn, due, attempts, error, now)
             return
+        except UnsendableAddress as error:
+            await self._failed(conn, due, attempts, DeliveryError(f"address: {error}", permanent=True), now)
+            return
         await deliveries.mark_sent(conn, due.delivery_id, attempts, now)
         self.sent += 1
 
     async def _failed(
         self, conn: asyncpg.Connection, due: DueDelivery, attempts: int, error: DeliveryError, now: datetime
     ) -> None:
-        if error.permanent or attempts >= self.settings.max_attempts:
-            log.warning("e-mail failed", extra={"delivery_id": str(due.delivery_id), "reason": error.reason})
-            await deliveries.settle(conn, due.delivery_id, "failed", error.reason, attempts)
+        gave_up = now - due.retrying_since >= self.settings.retry_period
+        if error.permanent or gave_up:
+            reason = (
+                error.reason if error.permanent else f"not taken within {self.settings.retry_period}: {error.reason}"
+            )
+            log.warning("e-mail failed", extra={"delivery_id": str(due.delivery_id), "reason": reason})
+            await deliveries.settle(conn, due.delivery_id, "failed", reason, attempts)
             return
         delay = retry_delay(attempts, self.settings.retry_base, self.settings.retry_max)
         log.info("e-mail not sent; retrying", extra={"delivery_id": str(due.delivery_id), "reason": error.reason})
@@ -158,7 +184,7 @@ class EmailSender(NotifiedWorker):
         context = template_context(due.template, due.context["data"], reader, self.links, unsubscribe)
         try:
             rendered = self.templates.render(due.template, recipient.locale, context)
-        except Exception as error:  # a template bug must not stop the queue: it becomes a failed attempt
+        except Exception as error:  # a template bug must not stop the queue; a fixed template sends it later
             log.exception("e-mail template failed", extra={"delivery_id": str(due.delivery_id)})
             raise DeliveryError(f"template {due.template}: {error!r}", permanent=False) from error
         return compose(

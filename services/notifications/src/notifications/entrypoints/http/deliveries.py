@@ -7,15 +7,18 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, Field
 
 from notifications.adapters import delivery_status
 from notifications.adapters.delivery_status import DeliveryStatus
 from notifications.domain.categories import Category
+from notifications.service_layer import delivery_admin
+from shared.dependencies import utc_now
 from shared.web.app import BEARER
-from shared.web.dependencies import Caller, Pool
+from shared.web.dependencies import Caller, Me, Pool
 
 
 class DeliveryRead(BaseModel):
@@ -28,6 +31,11 @@ class DeliveryRead(BaseModel):
     attempts: int
     created_at: datetime
     sent_at: datetime | None
+
+
+class RetriedRead(BaseModel):
+    association_id: UUID
+    retried: int = Field(description="failed deliveries waiting to be sent again")
 
 
 class DeliveriesRead(BaseModel):
@@ -68,3 +76,11 @@ class DeliveryStatusController(Controller):
             total=found.counts[status] if status else sum(found.counts.values()),
             deliveries=[DeliveryRead(**asdict(delivery)) for delivery in found.deliveries],
         )
+
+    @post("/retry", operation_id="retry_failed_deliveries", status_code=HTTP_200_OK)
+    async def retry(self, association_id: FromPath[UUID], pool: Pool, caller: Caller, me: Me) -> RetriedRead:
+        """Send every failed e-mail of the association again (the sender tries each anew for its retry
+        period). Recorded with who asked; answers how many wait again."""
+        caller.require_role(association_id, "admin", to="retry its e-mail deliveries")
+        retried = await delivery_admin.retry_failed(pool, me, association_id, utc_now())
+        return RetriedRead(association_id=association_id, retried=retried)
