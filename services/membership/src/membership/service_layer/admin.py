@@ -18,7 +18,7 @@ from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
 from membership.domain.access import Actor
 from membership.domain.memberships import Membership, check_roles
 from membership.service_layer import memberships as membership_cases
-from membership.service_layer.announcements import announce_joined
+from membership.service_layer.announcements import announce_joined, lock_person
 from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import Role, RolesChanged
 from shared.db.outbox import enqueue
@@ -109,6 +109,7 @@ async def appoint_admin(pool: asyncpg.Pool, actor: Actor, association_id: UUID, 
         found = await member_directory.entry_by_email(conn, association_id, email)
         if found is None or found.membership.stored_status == "left":
             raise NotFound(f"no one with this e-mail address has joined {association.name}; ask them to join first")
+        await lock_person(conn, found.membership.member_id)
         current = await _changeable(conn, association_id, found.membership.member_id)
         roles = check_roles({*current.roles, "admin"})
         if current.stored_status == "pending":

@@ -19,6 +19,17 @@ from shared.contracts.topics import Topic
 from shared.db.outbox import enqueue, enqueue_tombstone
 
 
+async def lock_person(conn: asyncpg.Connection, member_id: UUID) -> bool:
+    """Take the person's lock for the transaction; False when they no longer exist.
+
+    Every message built from a person's state (their snapshot at joining, their conditions at a mentor's
+    approval, a consent, a profile change) is built under this lock, and every writer takes it before any
+    lock on one of the person's memberships: one lock order, so a consent withdrawal that races an approval
+    either waits for the snapshot (and is then published after it) or is in it.
+    """
+    return await accounts.lock_account(conn, member_id)
+
+
 async def announce_joined(
     conn: asyncpg.Connection,
     member_id: UUID,
@@ -27,7 +38,8 @@ async def announce_joined(
     *,
     wants_mentor: bool = False,
 ) -> None:
-    """`member.joined` with everything a consumer needs, then the contact record."""
+    """`member.joined` with everything a consumer needs, then the contact record. The caller holds the
+    person's lock (`lock_person`)."""
     account = await accounts.get_account(conn, member_id)
     assert account is not None
     held = await conditions.conditions_of(conn, member_id)

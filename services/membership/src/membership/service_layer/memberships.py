@@ -10,10 +10,10 @@ from membership.adapters import associations, memberships
 from membership.domain.access import Actor
 from membership.domain.associations import Association
 from membership.domain.memberships import Membership
-from membership.service_layer.announcements import announce_joined
+from membership.service_layer.announcements import announce_joined, lock_person
 from shared.contracts.membership import MemberLeft
 from shared.db.outbox import enqueue
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, Unauthorized
 
 
 async def existing_association(conn: asyncpg.Connection, association_id: UUID) -> Association:
@@ -30,6 +30,8 @@ async def join(pool: asyncpg.Pool, actor: Actor, association_id: UUID, *, wants_
     """
     async with pool.acquire() as conn, conn.transaction():
         association = await existing_association(conn, association_id)
+        if not await lock_person(conn, actor.member_id):
+            raise Unauthorized("this account no longer exists")
         current = await memberships.get_membership(conn, actor.member_id, association_id)
         if current is not None and current.stored_status != "left":
             raise Conflict(
@@ -54,6 +56,7 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
     actor.require_admin_of(association_id)
     async with pool.acquire() as conn, conn.transaction():
         association = await existing_association(conn, association_id)
+        await lock_person(conn, member_id)
         current = await memberships.get_membership(conn, member_id, association_id)
         if current is None:
             raise NotFound("this person has not asked to join your association")

@@ -18,6 +18,7 @@ from membership.domain.access import Actor
 from membership.domain.memberships import Membership, check_roles
 from membership.domain.mentors import MentorApplication, MentorProfile, MentorStatus
 from membership.service_layer.admin import store_roles
+from membership.service_layer.announcements import lock_person
 from membership.service_layer.memberships import existing_association
 from shared.contracts.membership import (
     MemberMessage,
@@ -79,6 +80,7 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
     """Approve an application: the person gets the mentor role and matching hears of the new mentor."""
     actor.require_admin_of(association_id)
     async with pool.acquire() as conn, conn.transaction():
+        await lock_person(conn, member_id)  # the message carries their conditions as they are now
         membership, application = await _pending_application(conn, actor, association_id, member_id)
         years = {c.code: c.diagnosed_year for c in await conditions.conditions_of(conn, member_id)}
         if gone := [code for code in application.conditions if code not in years]:
