@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
+import httpx
 import jwt
 from litestar import Request
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.errors import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
 
 # Asymmetric only: "none" and HMAC (whose key would be the public key) are never accepted.
 ALLOWED_ALGORITHMS = ("RS256", "ES256", "EdDSA")
@@ -25,6 +30,8 @@ class JwtSettings(BaseSettings):
     issuer: str = "http://127.0.0.1:8001"
     audience: str = "fellowship"
     leeway_seconds: int = 30
+    jwks_timeout_seconds: float = 3.0
+    jwks_min_refresh_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -58,41 +65,113 @@ class Principal:
 
 
 class SigningKeys(Protocol):
-    """Where verification keys come from: a remote JWKS (`jwt.PyJWKClient`) or the issuer's own `LocalKeys`."""
+    """Where verification keys come from: the issuer's JWKS over HTTP (`RemoteKeys`) or its own `LocalKeys`."""
 
-    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK: ...
+    async def key_for(self, kid: str | None) -> jwt.PyJWK:
+        """The key with this id; raises Unauthorized when there is none."""
+        ...
+
+
+def _key_set(jwks: dict[str, Any]) -> dict[str | None, jwt.PyJWK]:
+    return {key.key_id: key for key in jwt.PyJWKSet.from_dict(jwks).keys}
 
 
 class LocalKeys:
     """The issuer's own key set, for the service that signs tokens (no HTTP round trip to itself)."""
 
     def __init__(self, jwks: dict[str, Any]) -> None:
-        self._keys = {key.key_id: key for key in jwt.PyJWKSet.from_dict(jwks).keys}
+        self._keys = _key_set(jwks)
 
-    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
-        kid = jwt.get_unverified_header(token).get("kid")
+    async def key_for(self, kid: str | None) -> jwt.PyJWK:
         if kid not in self._keys:
-            raise jwt.InvalidTokenError(f"no signing key with id {kid!r}")
+            raise Unauthorized(f"the access token is not valid: no signing key with id {kid!r}")
         return self._keys[kid]
 
 
+class RemoteKeys:
+    """The issuer's JWKS fetched over HTTP, asynchronously, and cached.
+
+    A token whose key is cached is checked at once, whatever the JWKS endpoint is doing. An unknown key id
+    triggers at most one refresh at a time (others wait for the same one), never more often than every
+    `min_refresh_seconds`, each bounded by `timeout_seconds`; meanwhile, or when the endpoint hangs or fails,
+    tokens with unknown key ids are refused (401), never queued behind it. Keys are also refreshed once
+    they are older than `max_age_seconds`, in the background of the request that notices.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float = 3.0,
+        min_refresh_seconds: float = 30.0,
+        max_age_seconds: float = 300.0,
+    ) -> None:
+        self.url = url
+        self.timeout = timeout_seconds
+        self.min_refresh = min_refresh_seconds
+        self.max_age = max_age_seconds
+        self._keys: dict[str | None, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")  # last successful fetch
+        self._tried_at = float("-inf")  # last attempt, successful or not
+        self._refresh: asyncio.Task[None] | None = None
+
+    async def key_for(self, kid: str | None) -> jwt.PyJWK:
+        now = time.monotonic()
+        if kid in self._keys:
+            if now - self._fetched_at > self.max_age:
+                self._start_refresh(now)  # keep answering from the cache meanwhile
+            return self._keys[kid]
+        if now - self._tried_at >= self.min_refresh or self._refresh is not None:
+            refresh = self._start_refresh(now)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(refresh), self.timeout)
+        if kid in self._keys:
+            return self._keys[kid]
+        raise Unauthorized(f"the access token is not valid: no signing key with id {kid!r} is known")
+
+    def _start_refresh(self, now: float) -> asyncio.Task[None]:
+        if self._refresh is None:
+            self._tried_at = now
+            self._refresh = asyncio.get_running_loop().create_task(self._fetch(), name="jwks-refresh")
+        return self._refresh
+
+    async def _fetch(self) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                response = await client.get(self.url)
+                response.raise_for_status()
+                keys = _key_set(response.json())
+            self._keys, self._fetched_at = keys, time.monotonic()
+        except Exception as error:  # an unreachable or broken JWKS only means unknown keys stay unknown
+            log.warning("JWKS refresh failed", extra={"url": self.url, "error": repr(error)})
+        finally:
+            self._refresh = None
+
+
 class JwtValidator:
-    """Validates bearer tokens; keys come from the JWKS and are cached by PyJWT's client."""
+    """Validates bearer tokens against the issuer's keys (`RemoteKeys` unless given)."""
 
     def __init__(self, settings: JwtSettings, *, jwks_client: SigningKeys | None = None) -> None:
         self.settings = settings
-        self._jwks: SigningKeys = jwks_client or jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
+        self._jwks: SigningKeys = jwks_client or RemoteKeys(
+            settings.jwks_url,
+            timeout_seconds=settings.jwks_timeout_seconds,
+            min_refresh_seconds=settings.jwks_min_refresh_seconds,
+        )
 
-    def validate(self, token: str) -> Principal:
+    async def validate(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
-            if header.get("alg") not in ALLOWED_ALGORITHMS:
-                raise Unauthorized(f"token algorithm {header.get('alg')!r} is not accepted")
-            key = self._jwks.get_signing_key_from_jwt(token)
+            algorithm = header.get("alg")
+            if algorithm not in ALLOWED_ALGORITHMS:
+                raise Unauthorized(f"token algorithm {algorithm!r} is not accepted")
+            key = await self._jwks.key_for(header.get("kid"))
+            if key.algorithm_name != algorithm:  # a key signs with one algorithm only
+                raise Unauthorized(f"token algorithm {algorithm!r} does not match its key")
             claims = jwt.decode(
                 token,
                 key.key,
-                algorithms=list(ALLOWED_ALGORITHMS),
+                algorithms=[algorithm],
                 audience=self.settings.audience,
                 issuer=self.settings.issuer,
                 leeway=self.settings.leeway_seconds,
@@ -100,7 +179,7 @@ class JwtValidator:
             )
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("the access token has expired; log in again") from error
-        except (jwt.PyJWTError, jwt.PyJWKClientError) as error:
+        except (jwt.PyJWTError, ValueError, TypeError) as error:  # malformed in any way: the caller's to fix
             raise Unauthorized(f"the access token is not valid: {error}") from error
         return Principal(
             subject=str(claims["sub"]),
@@ -118,8 +197,7 @@ class JwtValidator:
 
     async def principal_of(self, token: str) -> Principal:
         """The caller a bare token names; raises Unauthorized (401) unless it is valid."""
-        # Key fetches are blocking HTTP calls; keep them off the event loop.
-        return await asyncio.to_thread(self.validate, token)
+        return await self.validate(token)
 
     def seconds_left(self, principal: Principal) -> float:
         """How long the principal's token stays acceptable (with the leeway)."""

@@ -68,8 +68,8 @@ def token(key: Any, *, alg: str = "RS256", kid: str = "k1", **overrides: Any) ->
     return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
 
 
-def test_valid_token_gives_the_principal(validator: JwtValidator, signing_key: rsa.RSAPrivateKey) -> None:
-    principal = validator.validate(token(signing_key))
+async def test_valid_token_gives_the_principal(validator: JwtValidator, signing_key: rsa.RSAPrivateKey) -> None:
+    principal = await validator.validate(token(signing_key))
     assert principal.subject == "member-1"
     assert principal.has_role("assoc-a", "member") and not principal.has_role("assoc-b", "member")
 
@@ -85,7 +85,7 @@ def test_valid_token_gives_the_principal(validator: JwtValidator, signing_key: r
         ("hmac with the public key", "not accepted"),
     ],
 )
-def test_bad_tokens_are_refused(
+async def test_bad_tokens_are_refused(
     validator: JwtValidator, signing_key: rsa.RSAPrivateKey, case: str, expected: str
 ) -> None:
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -103,7 +103,7 @@ def test_bad_tokens_are_refused(
         ),
     }[case]()
     with pytest.raises(Unauthorized, match=expected):
-        validator.validate(bad)
+        await validator.validate(bad)
 
 
 def make_app(validator: JwtValidator, ready: bool = True) -> Any:
