@@ -92,3 +92,19 @@ def test_a_broken_manifest_is_caught() -> None:
         jsonschema.validate(
             {**topic, "spec": {"partitions": "many"}}, crd_schema(CRD_SCHEMAS[("kafka.strimzi.io/v1", "KafkaTopic")])
         )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=lambda p: p.name)
+def test_every_database_cluster_bounds_statements_locks_idle_transactions_and_dead_clients(overlay: Path) -> None:
+    clusters = [obj for obj in rendered(overlay) if obj["kind"] == "Cluster"]
+    assert clusters
+    for cluster in clusters:
+        parameters = cluster["spec"].get("postgresql", {}).get("parameters", {})
+        assert {
+            "statement_timeout",
+            "lock_timeout",
+            "idle_in_transaction_session_timeout",
+            "tcp_keepalives_idle",
+            "tcp_keepalives_interval",
+            "tcp_keepalives_count",
+        } <= set(parameters), name_of(cluster)
