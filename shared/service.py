@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import carried_on
 from shared.contracts.topics import Topic
+from shared.db import dead_letters
 from shared.db.migrations import apply_migrations
 from shared.db.outbox import OutboxRelay
 from shared.db.pool import DatabaseSettings, create_pool
@@ -89,9 +91,11 @@ class ServiceSpec:
     def has_database(self) -> bool:
         return self.migrations is not None
 
-    def broker(self, kafka: KafkaSettings) -> KafkaBroker:
-        """A broker with the service's subscribers and (for its AsyncAPI document) publishers; no I/O."""
-        broker = make_broker(kafka, service=self.name)
+    def broker(self, kafka: KafkaSettings, pool: asyncpg.Pool | None = None) -> KafkaBroker:
+        """A broker with the service's subscribers and (for its AsyncAPI document) publishers; no I/O. With a
+        pool, dead letters are kept in the service's database as well."""
+        keep = None if pool is None else functools.partial(dead_letters.keep, pool)
+        broker = make_broker(kafka, service=self.name, keep_dead_letter=keep)
         if self.subscribers is not None:
             self.subscribers(broker, kafka)
         for topic in self.publishes:
@@ -199,7 +203,7 @@ def build_service(
     workers: MessagingWorkers | HttpOnlyWorkers
     if spec.has_database:
         pool = dependencies.database
-        broker = spec.broker(settings.kafka)
+        broker = spec.broker(settings.kafka, pool)
         broker.context.set_global(STATE_KEY, dependencies)
         relay = OutboxRelay(pool, settings.kafka.producer_options(), name=f"{spec.name}-outbox-relay")
         checks.update(database=_database_check(pool), broker=_broker_check(broker, settings.kafka))

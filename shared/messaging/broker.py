@@ -16,16 +16,20 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
 
 from shared.contracts.registry import carried_on
-from shared.messaging.dead_letter import DeadLetters, RetryPolicy
+from shared.messaging.dead_letter import DeadLetters, KeepDeadLetter, RetryPolicy
 from shared.messaging.middleware import CorrelationMiddleware
 from shared.messaging.settings import KafkaSettings
 from shared.observability import tracing_enabled
 
 
-def make_broker(settings: KafkaSettings, *, service: str) -> KafkaBroker:
-    """A KafkaBroker with acks=all, idempotence where the broker supports it, retries and dead letters."""
+def make_broker(
+    settings: KafkaSettings, *, service: str, keep_dead_letter: KeepDeadLetter | None = None
+) -> KafkaBroker:
+    """A KafkaBroker with acks=all, idempotence where the broker supports it, retries and dead letters (kept
+    by `keep_dead_letter` too, when given: the service's database)."""
     dead_letters = DeadLetters(
         RetryPolicy(settings.max_attempts, settings.retry_backoff_ms, settings.retry_backoff_max_ms),
+        keep=keep_dead_letter,
     )
     middlewares: list[Any] = [CorrelationMiddleware, KafkaPrometheusMiddleware(registry=REGISTRY)]
     if tracing_enabled():

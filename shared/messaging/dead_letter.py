@@ -27,6 +27,7 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from shared.contracts.topics import dead_letter_topic
+from shared.db.dead_letters import DeadLetter
 from shared.failures import is_infrastructure
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ INFRASTRUCTURE_RETRIES = Counter(
 )
 
 PublishRaw = Callable[[str, bytes | None, bytes | None, dict[str, str]], Awaitable[None]]
+KeepDeadLetter = Callable[[DeadLetter], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ class RetryPolicy:
 class DeadLetters:
     """Broker middleware factory. `bind` it to the broker whose producer publishes the dead letters."""
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, *, keep: KeepDeadLetter | None = None) -> None:
         self.policy = policy
+        self.keep = keep  # the durable record in the service's database, before the topic
         self._publish: PublishRaw | None = None
 
     def bind(self, publish: PublishRaw) -> None:
@@ -79,17 +82,34 @@ class DeadLetters:
         return _DeadLetterScope(msg, context=context, owner=self)
 
     async def send(self, record: ConsumerRecord[bytes, bytes], group: str, error: BaseException, attempts: int) -> None:
-        """Publish the raw record to the group's dead-letter topic; raises if the broker refuses it."""
+        """Keep the raw record in the database (when a store is given), then publish it to the group's
+        dead-letter topic; raises if either refuses it, so the message is read again, not lost."""
         if self._publish is None:
             raise RuntimeError("DeadLetters is not bound to a broker")
-        headers = {name: value.decode(errors="replace") for name, value in (record.headers or ())}
+        original = {name: value.decode(errors="replace") for name, value in (record.headers or ())}
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        if self.keep is not None:
+            await self.keep(
+                DeadLetter(
+                    group,
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    record.key,
+                    record.value,
+                    original,
+                    reason,
+                    attempts,
+                )
+            )
+        headers = dict(original)
         headers.update(
             {
                 "dlq-original-topic": record.topic,
                 "dlq-original-partition": str(record.partition),
                 "dlq-original-offset": str(record.offset),
                 "dlq-group": group,
-                "dlq-error": f"{type(error).__name__}: {error}"[:2000],
+                "dlq-error": reason,
                 "dlq-attempts": str(attempts),
             }
         )

@@ -4,6 +4,10 @@ broker into the other services, Ctrl-C stops everything, and a second run keeps 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import psutil
@@ -40,6 +44,17 @@ def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> Non
         assert psql_count(ports, "matching", "SELECT count(*) FROM people") == announced
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
         assert psql_count(ports, "events", "SELECT count(*) FROM people") == announced
+        # operators read a service's dead letters with fellowship-dlq, against make run's own database
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgresql://notifications:notifications@127.0.0.1:{ports['postgres']}/notifications",
+            "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
+            "KAFKA_PROFILE": "embedded",
+        }
+        listed = subprocess.run(
+            [str(Path(sys.executable).with_name("fellowship-dlq")), "list"], env=env, capture_output=True, text=True
+        )
+        assert listed.returncode == 0 and "0 dead letter(s)" in listed.stdout, listed.stderr
     finally:
         lines = platform.stop()
     assert "[fellowship] outboxes published and consumers caught up" in lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
@@ -11,6 +12,7 @@ from faststream.kafka import KafkaBroker
 from shared.contracts import Envelope
 from shared.contracts.envelope import MessageData
 from shared.contracts.membership import MemberJoined
+from shared.db.dead_letters import keep
 from shared.db.inbox import apply_once
 from shared.messaging import KafkaSettings, make_broker, subscriber
 from shared.testing.eventually import eventually
@@ -31,8 +33,9 @@ async def record_effect(conn: asyncpg.Connection, data: MessageData) -> None:
 async def running_consumer(
     pool: asyncpg.Pool, settings: KafkaSettings, topic: str, group: str, effect: Effect = record_effect
 ) -> AsyncIterator[KafkaBroker]:
-    """A started broker whose one subscriber applies `effect` once per event id."""
-    broker = make_broker(settings, service="reliability-test")
+    """A started broker whose one subscriber applies `effect` once per event id; dead letters are kept in
+    `pool`'s database too, as services keep them."""
+    broker = make_broker(settings, service="reliability-test", keep_dead_letter=functools.partial(keep, pool))
 
     @subscriber(broker, topic, group=group, settings=settings)
     async def handle(envelope: Envelope) -> None:
