@@ -137,9 +137,13 @@ class MessagingWorkers:
         for worker in self.background:
             await worker.start()
 
-    async def stop(self) -> None:
+    async def quiesce(self) -> None:
+        """Stop the background workers (nothing writes to the outbox on its own any more)."""
         for worker in reversed(self.background):
             await worker.stop()
+
+    async def stop(self) -> None:
+        await self.quiesce()
         if not await self.relay.drain(self.drain_timeout):
             log.warning("outbox not empty at stop; the rows wait for the next start")
         await self.relay.stop()
@@ -157,9 +161,12 @@ class HttpOnlyWorkers:
         for worker in self.background:
             await worker.start()
 
-    async def stop(self) -> None:
+    async def quiesce(self) -> None:
         for worker in reversed(self.background):
             await worker.stop()
+
+    async def stop(self) -> None:
+        await self.quiesce()
 
 
 DependenciesT = TypeVar("DependenciesT", bound=Dependencies)

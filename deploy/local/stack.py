@@ -64,6 +64,7 @@ class Stack:
     def __init__(self) -> None:
         self.data = Path(os.environ.get("FELLOWSHIP_DATA_DIR", ROOT / ".data")).resolve()
         self.logs = self.data / "logs"
+        self.run_dir = self.data / "run"  # each service writes <name>.quiet here once it stopped producing
         self.postgres: EmbeddedPostgres | None = None
         self.broker: EmbeddedBroker | None = None
         self.smtp: subprocess.Popen[bytes] | None = None
@@ -78,6 +79,9 @@ class Stack:
     # -- start ---------------------------------------------------------------------------------
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.run_dir.glob("*.quiet"):
+            stale.unlink()
         started = time.monotonic()
         self._start_infrastructure()
         await self._provision()
@@ -146,6 +150,7 @@ class Stack:
             # Membership signs access tokens as this issuer; every service checks them against its keys.
             "JWT_ISSUER": f"http://127.0.0.1:{SERVICES[0].port}",
             "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",
+            "FELLOWSHIP_QUIESCED_FILE": str(self.run_dir / f"{spec.name}.quiet"),
         }
         if spec.database:
             env["DATABASE_URL"] = self.database_urls[spec.name]
@@ -196,12 +201,16 @@ class Stack:
         say("stopping: entry points first")
         if gateway := self.processes.get(GATEWAY.name):
             terminate(gateway)
+        signalled = []
         for spec in SERVICES:
             if (process := self.processes.get(spec.name)) and process.poll() is None:
-                process.send_signal(signal.SIGUSR1)  # HTTP stops; consumers and relay go on
+                process.send_signal(signal.SIGUSR1)  # HTTP and background workers stop; consumers, relay go on
+                signalled.append(spec.name)
         if self.database_urls and self.bootstrap and self.processes:
             try:
-                await self._wait_quiet(timeout=float(os.environ.get("FELLOWSHIP_DRAIN_TIMEOUT", 60)))
+                timeout = float(os.environ.get("FELLOWSHIP_DRAIN_TIMEOUT", 60))
+                await self._wait_producers_stopped(signalled, timeout)
+                await self._wait_quiet(timeout=timeout)
             except Exception as error:  # never leave the infrastructure running because a check failed
                 say(f"WARNING: could not confirm that every message was delivered: {error!r}")
         for spec in SERVICES:
@@ -215,6 +224,22 @@ class Stack:
         if self.postgres:
             self.postgres.stop()
         say("stopped")
+
+    async def _wait_producers_stopped(self, names: list[str], timeout: float) -> None:
+        """Until every signalled service says its background workers stopped (nothing writes on its own)."""
+        deadline = time.monotonic() + timeout
+        waiting = set(names)
+        while waiting and time.monotonic() < deadline:
+            waiting = {
+                name
+                for name in waiting
+                if not (self.run_dir / f"{name}.quiet").exists() and self.processes[name].poll() is None
+            }
+            await asyncio.sleep(0.1)
+        if waiting:
+            say(f"WARNING: still producing after {timeout:.0f}s: {', '.join(sorted(waiting))}")
+        else:
+            say("background workers stopped")
 
     async def _wait_quiet(self, timeout: float) -> None:
         """Until every outbox is empty and every group has caught up, twice in a row."""

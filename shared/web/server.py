@@ -2,8 +2,11 @@
 
 Signals:
 - SIGTERM / SIGINT: stop HTTP, let the workers finish (the outbox is flushed, consumers commit), exit.
-- SIGUSR1: stop HTTP only; workers keep running until SIGTERM. The local stack uses it to stop every
-  entry point first, then waits for outboxes and consumers to settle before stopping anything else.
+- SIGUSR1: stop producing: HTTP stops and the service's background workers (matcher, e-mail sender…)
+  stop, while consumers and the outbox relay keep running until SIGTERM; then, when
+  `FELLOWSHIP_QUIESCED_FILE` names a file, it is written. The local stack uses it to stop every entry
+  point and every producer first, waits for those files, then for outboxes and consumers to settle,
+  before stopping anything else.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Generator
+from pathlib import Path
 from typing import Protocol
 
 import uvicorn
@@ -23,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 ON_HTTP_STOP = "on_http_stop"  # app.state key: callables run when HTTP starts stopping
+QUIESCED_FILE = "FELLOWSHIP_QUIESCED_FILE"  # written once SIGUSR1 has stopped every background worker
 
 
 class HttpSettings(BaseSettings):
@@ -33,9 +39,13 @@ class HttpSettings(BaseSettings):
 
 
 class Workers(Protocol):
-    """What runs beside HTTP: consumers, the outbox relay."""
+    """What runs beside HTTP: consumers, the outbox relay, background workers."""
 
     async def start(self) -> None: ...
+
+    async def quiesce(self) -> None:
+        """Stop everything that produces on its own (background workers); consumers and relay go on."""
+        ...
 
     async def stop(self) -> None: ...
 
@@ -75,10 +85,17 @@ async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None
         stop_http()
         stop.set()
 
+    quiescing: list[asyncio.Task[None]] = []
+
+    def stop_producing() -> None:
+        stop_http()
+        if not quiescing:
+            quiescing.append(asyncio.ensure_future(_quiesce(workers)))
+
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop_all)
     loop.add_signal_handler(signal.SIGINT, stop_all)
-    loop.add_signal_handler(signal.SIGUSR1, stop_http)
+    loop.add_signal_handler(signal.SIGUSR1, stop_producing)
 
     await workers.start()
     try:
@@ -87,5 +104,14 @@ async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None
             raise RuntimeError(f"HTTP server could not start on {settings.host}:{settings.port}")
         await stop.wait()
     finally:
+        for task in quiescing:
+            await task
         log.info("stopping workers")
         await workers.stop()
+
+
+async def _quiesce(workers: Workers) -> None:
+    await workers.quiesce()
+    log.info("background workers stopped; consumers and the outbox relay go on")
+    if path := os.environ.get(QUIESCED_FILE):
+        await asyncio.to_thread(Path(path).write_text, "quiet\n")
