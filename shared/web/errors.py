@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from shared.failures import is_infrastructure
 from shared.messaging import correlation
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,14 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if is_infrastructure(exc):  # the database or broker is unreachable: nothing the caller did, try again soon
+        log.warning("infrastructure unavailable", extra={"path": request.url.path, "error": repr(exc)})
+        return Response(
+            _body(503, "the service cannot reach its database or broker right now; try again in a few seconds"),
+            status_code=503,
+            media_type=MediaType.JSON,
+            headers={"Retry-After": "5"},
+        )
     log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
     status = HTTP_500_INTERNAL_SERVER_ERROR
     return Response(
