@@ -97,10 +97,26 @@ def unstorable_text_handler(_: Request[Any, Any, Any], exc: Exception) -> Respon
     )
 
 
+def malformed_input_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """Input no handler can use, whatever route it reached: bytes that are not UTF-8, JSON nested deeper
+    than any body we take, a number beyond what we store (64 bits)."""
+    if isinstance(exc, UnicodeDecodeError):
+        detail = "the request body is not valid UTF-8 text; send JSON encoded in UTF-8"
+    elif isinstance(exc, RecursionError):
+        detail = "the request body is nested too deeply; no field takes more than a few levels"
+    else:
+        detail = "a number in the request is out of range; whole numbers must fit in 64 bits"
+    return Response(_body(400, detail), status_code=400, media_type=MediaType.JSON)
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_handler,
     asyncpg.CharacterNotInRepertoireError: unstorable_text_handler,
     asyncpg.UntranslatableCharacterError: unstorable_text_handler,
+    UnicodeDecodeError: malformed_input_handler,
+    RecursionError: malformed_input_handler,
+    OverflowError: malformed_input_handler,
+    asyncpg.NumericValueOutOfRangeError: malformed_input_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
