@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -152,3 +154,14 @@ async def test_an_email_registers_once_whatever_its_case(api: Api) -> None:
     )
     assert again.status_code == 409
     assert "already exists" in again.json()["detail"]
+
+
+async def test_concurrent_wrong_passwords_are_checked_no_more_than_the_limit(api: Api) -> None:
+    person = await api.person()
+    wrong = {"email": person.email, "password": "not the right password at all"}
+
+    responses = await asyncio.gather(*(api.client.post("/auth/login", json=wrong) for _ in range(30)))
+
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses[401] <= 5, f"{statuses[401]} guesses were checked; the limit per account is 5"
+    assert statuses[401] + statuses[429] == 30, statuses

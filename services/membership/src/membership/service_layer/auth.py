@@ -39,32 +39,30 @@ async def register(pool: asyncpg.Pool, registration: Registration) -> UUID:
 
 async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: str, address: str) -> TokenPair:
     """Tokens for the right password; 401 otherwise; 429 after too many recent failures for the account or address."""
-    keys = [login_throttle.account_key(email), login_throttle.address_key(address)]
+    account_key = login_throttle.account_key(email)
+    limits = {
+        account_key: config.throttle.per_account,
+        login_throttle.address_key(address): config.throttle.per_address,
+    }
     window = timedelta(seconds=config.throttle.window_seconds)
     async with pool.acquire() as conn:
-        await _check_throttle(conn, keys, config.throttle, window)
+        async with conn.transaction():  # counted before the password is checked: no more than the limit are
+            attempt = await login_throttle.reserve_attempt(conn, limits, window)
+        if attempt is None:
+            raise TooManyRequests(
+                "too many failed logins; wait a few minutes before trying again",
+                headers={"Retry-After": str(config.throttle.window_seconds)},
+            )
         found = await accounts.password_hash_for(conn, email.strip())
     member_id, password_hash = found if found is not None else (None, None)
     if member_id is None or not await passwords.verify_password(password_hash, password):
-        async with pool.acquire() as conn:
-            await login_throttle.record_failure(conn, keys, window)
-        raise Unauthorized(BAD_CREDENTIALS)
+        raise Unauthorized(BAD_CREDENTIALS)  # the reserved attempt stays counted as a failure
     async with pool.acquire() as conn, conn.transaction():
-        await login_throttle.clear(conn, keys[0])
+        await login_throttle.withdraw(conn, attempt)
+        await login_throttle.clear(conn, account_key)
         if password_hash is not None and passwords.needs_rehash(password_hash):
             await accounts.set_password_hash(conn, member_id, await passwords.hash_password(password))
         return await _issue(conn, config, member_id)
-
-
-async def _check_throttle(
-    conn: asyncpg.Connection, keys: list[str], limits: LoginThrottleSettings, window: timedelta
-) -> None:
-    for key, limit in zip(keys, (limits.per_account, limits.per_address), strict=True):
-        if await login_throttle.failures_since(conn, key, window) >= limit:
-            raise TooManyRequests(
-                "too many failed logins; wait a few minutes before trying again",
-                headers={"Retry-After": str(limits.window_seconds)},
-            )
 
 
 async def refresh(pool: asyncpg.Pool, config: AuthConfig, refresh_token: str) -> TokenPair:
