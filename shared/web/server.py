@@ -22,6 +22,7 @@ from typing import Protocol
 
 import uvicorn
 from litestar import Litestar
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,26 @@ class HttpSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses (or networks) whose X-Forwarded-For / -Proto are believed, e.g. the gateway's;"
+        " by default none: the client is whoever connected",
+    )
+
+
+def uvicorn_config(app: Litestar, settings: HttpSettings) -> uvicorn.Config:
+    """uvicorn serving `app`, trusting forwarded headers only from the configured proxies."""
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
+    )
 
 
 class Workers(Protocol):
@@ -61,17 +82,7 @@ class _Server(uvicorn.Server):
 async def serve(app: Litestar, settings: HttpSettings, workers: Workers) -> None:
     """Start the workers, serve HTTP, and stop in order when signalled."""
     stop = asyncio.Event()
-    server = _Server(
-        uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=10,
-        )
-    )
+    server = _Server(uvicorn_config(app, settings))
 
     def stop_http() -> None:
         log.info("stopping HTTP")
