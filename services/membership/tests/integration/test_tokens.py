@@ -135,6 +135,9 @@ async def test_failed_logins_are_throttled_per_address(api: Api) -> None:
         ({"display_name": ""}, "display_name"),
         ({"unexpected": "field"}, "unexpected"),
         ({"display_name": "Cam\u0000ille"}, "NUL"),
+        ({"display_name": "Camille\u202egnp.exe"}, "U+202E"),  # a right-to-left override
+        ({"display_name": "Cam\u200bille"}, "invisible"),  # a zero-width space
+        ({"display_name": "Cam\u0007ille"}, "control"),
     ],
 )
 async def test_registration_rejects_bad_input_with_a_clear_message(

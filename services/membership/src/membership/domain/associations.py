@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from membership.domain.profile import Languages, Locale, TimeZone
+from shared.text import check_short_text
 
 Slug = Annotated[
     str, Field(min_length=2, max_length=60, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", examples=["chronic-pain"])
 ]
-Name = Annotated[str, Field(min_length=2, max_length=120, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=2, max_length=120, pattern=r"\S"), AfterValidator(check_short_text)]
 
 
 class AssociationSettings(BaseModel):

@@ -14,6 +14,7 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.membership import Gender
+from shared.text import check_short_text
 
 SUPPORTED_LOCALES = ("en", "fr")
 Locale = Literal["en", "fr"]
@@ -61,7 +62,7 @@ TimeZone = Annotated[str, Field(examples=["Europe/Paris"]), AfterValidator(check
 Language = Annotated[str, Field(min_length=2, max_length=2, examples=["fr"]), AfterValidator(check_language)]
 Languages = Annotated[list[Language], Field(max_length=12), AfterValidator(check_languages)]
 BirthYear = Annotated[int, AfterValidator(check_birth_year)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+DisplayName = Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S"), AfterValidator(check_short_text)]
 
 
 class Profile(BaseModel):
