@@ -48,6 +48,7 @@ class _Keep:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # as they came over the wire
         self.refuse: set[str] = set()
         self.lock = threading.Lock()
 
@@ -64,6 +65,7 @@ class _Keep:
         parsed = message_from_bytes(raw if isinstance(raw, bytes) else raw.encode(), policy=policy.default)
         with self.lock:
             self.messages.append(parsed)  # type: ignore[arg-type]
+            self.raw.append(raw if isinstance(raw, bytes) else raw.encode())
         return "250 Message accepted for delivery"
 
 

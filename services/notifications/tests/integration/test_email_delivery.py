@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 from uuid import UUID, uuid4
@@ -74,6 +75,10 @@ async def test_a_member_joins_and_the_welcome_arrives_once(pipeline: Pipeline, m
     assert (delivery["status"], delivery["attempts"], delivery["template"]) == ("sent", 1, "welcome")
     assert email["Message-ID"] == delivery["message_id"] == f"<{delivery['delivery_id']}@fellowship>"
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # RFC 2369/8058: the header is the URL in angle brackets on the wire, never encoded-word text
+    [raw] = mail.handler.raw
+    [line] = [line for line in raw.split(b"\r\n") if line.startswith(b"List-Unsubscribe:")]
+    assert re.fullmatch(rb"List-Unsubscribe: <http://127\.0\.0\.1:8004/unsubscribe\?token=[^\s>]+>", line), line
     assert verify(_unsubscribe_token(email), pipeline.secret) == (member, "account")
     [entry] = await pipeline.inbox(member)
     assert (entry["title"], entry["category"]) == ("Welcome to Fellowship", "account")

@@ -6,9 +6,11 @@ connection is dropped, so the next e-mail starts on a fresh one.
 
 from __future__ import annotations
 
+import email.policy
 from email.message import EmailMessage
 
 import aiosmtplib
+from aiosmtplib.email import extract_recipients, extract_sender
 from aiosmtplib.errors import (
     SMTPDataError,
     SMTPException,
@@ -40,7 +42,7 @@ class SmtpMailer:
         """Hand `message` to the server; raises DeliveryError when it did not accept it."""
         try:
             client = await self._connected()
-            await client.send_message(message)
+            await _send(client, message)
         except SMTPRecipientsRefused as error:
             await self.close()
             first = error.recipients[0]
@@ -83,6 +85,32 @@ class SmtpMailer:
         await client.connect()
         self._client = client
         return client
+
+
+# RFC 5322's hard line limit: headers such as List-Unsubscribe (RFC 2369/8058: `<https://…>`) are folded only
+# past it, never turned into encoded words as the default 78-character folding does to a long URL.
+_LINE_LIMIT = 998
+
+
+async def _send(client: aiosmtplib.SMTP, message: EmailMessage) -> None:
+    """What `send_message` does, with our line limit: SMTPUTF8 when an address needs it (and the server
+    offers it), 8BITMIME when offered."""
+    sender, recipients = extract_sender(message), extract_recipients(message)
+    if sender is None or not recipients:
+        raise ValueError("the message has no From or no To")
+    utf8 = not (sender + "".join(recipients)).isascii()
+    if client.is_ehlo_or_helo_needed:
+        await client.ehlo()
+    if utf8 and not client.supports_extension("smtputf8"):
+        raise SMTPNotSupported("an address has non-ASCII characters and this server does not offer SMTPUTF8")
+    options = ["SMTPUTF8"] if utf8 else []
+    eight_bit = client.supports_extension("8BITMIME")
+    if eight_bit:
+        options.append("BODY=8BITMIME")
+    policy = (email.policy.SMTPUTF8 if utf8 else email.policy.SMTP).clone(
+        max_line_length=_LINE_LIMIT, cte_type="8bit" if eight_bit else "7bit"
+    )
+    await client.sendmail(sender, recipients, message.as_bytes(policy=policy), mail_options=options)
 
 
 def _refusal(code: int) -> bool:
