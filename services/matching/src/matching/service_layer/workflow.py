@@ -121,8 +121,7 @@ async def decline(
                 mentee_id=proposal.mentee_id,
                 association_id=proposal.association_id,
                 match_id=match_id,
-                mentor_id=me,
-                reason=reason,
+                mentor_id=me,  # the mentor's own words (`reason`) stay in matching: never on the topic
             ),
         )
         declined = await workflow.get_proposal(conn, match_id)

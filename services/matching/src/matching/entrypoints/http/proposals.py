@@ -24,7 +24,12 @@ from shared.web.dependencies import Caller, Me, Pool
 class Decline(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=1000, pattern=NO_NUL, description="passed on to the mentee")
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        pattern=NO_NUL,
+        description="kept by matching and shown to the mentee here; never sent to other services",
+    )
 
 
 class ProposalRead(BaseModel):
