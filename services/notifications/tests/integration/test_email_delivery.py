@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
@@ -17,7 +18,7 @@ from notifications.service_layer import preferences
 from notifications.settings import SmtpSettings
 from shared.contracts import new_envelope
 from shared.contracts.matching import MatchAccepted, MatchProposed, Slot
-from shared.contracts.membership import ConsentChanged, ContactUpdated, MemberErased, MemberJoined
+from shared.contracts.membership import ConsentChanged, ContactUpdated, MemberErased, MemberJoined, MentorApproved
 from shared.testing.proxy import FaultyProxy
 
 from .mail_harness import (  # noqa: F401  # the fixtures
@@ -396,3 +397,45 @@ def _token(pipeline: Pipeline, member: UUID, category: str) -> str:
     from notifications.domain.unsubscribe import sign
 
     return sign(member, category, pipeline.secret)  # type: ignore[arg-type]
+
+
+async def test_deliveries_and_inbox_entries_keep_no_health_data(pipeline: Pipeline, mail: MailCatcher) -> None:
+    member = await pipeline.member(name="Hana Health")
+    await pipeline.apply(
+        MemberJoined(
+            member_id=member,
+            association_id=uuid4(),
+            time_zone="Europe/Paris",
+            consents=["email", "health_data"],
+            conditions=["M79.7"],
+            diagnosed_in={"M79.7": 2011},
+            birth_year=1961,
+            gender="female",
+            is_caregiver=True,
+            languages=["fr"],
+        )
+    )
+    await pipeline.apply(
+        MentorApproved(
+            member_id=member,
+            association_id=ASSOCIATION,
+            conditions=["M79.7"],
+            diagnosed_in={"M79.7": 2011},
+            capacity=2,
+            modalities=["video"],
+        )
+    )
+    await pipeline.sender.run_once()
+
+    kept = [
+        row["context"]
+        for row in await pipeline.pool.fetch("SELECT context FROM deliveries WHERE member_id = $1", member)
+    ]
+    kept += [
+        row["context"]
+        for row in await pipeline.pool.fetch("SELECT context FROM inbox_entries WHERE member_id = $1", member)
+    ]
+    assert len(kept) >= 4
+    stored = json.dumps(kept)
+    for health in ("M79.7", "2011", "1961", "diagnosed_in", "conditions", "availability", "is_caregiver", "female"):
+        assert health not in stored, f"{health!r} is kept by notifications"

@@ -47,6 +47,21 @@ def template_context(
     }
 
 
+# The only message fields any template or link reads. Deliveries and inbox entries keep these and nothing
+# else of the message: no conditions, diagnosis years, availability, age, gender or free text. `reason` is
+# kept only where it is a code (why a request waits), never a person's own words (ending a mentorship).
+TEMPLATE_FIELDS = frozenset(
+    {"match_id", "request_id", "breakdown", "estimated_wait_days", "expires_at", "first_slot", "outcome"}
+)
+CODED_REASONS = frozenset({"request.unmatched"})
+
+
+def template_data(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """What notifications keeps of a message's payload: the fields its templates and links use."""
+    kept = TEMPLATE_FIELDS | ({"reason"} if event_type in CODED_REASONS else set())
+    return {name: value for name, value in payload.items() if name in kept}
+
+
 def _first_slot(data: dict[str, Any], reader: Reader, local: Any) -> str | None:
     slot = data.get("first_slot")
     if not slot:

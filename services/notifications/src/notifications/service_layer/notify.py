@@ -22,7 +22,7 @@ from notifications.domain.delivery import DEFAULT_POLICY, EmailPolicy, Hold, Rec
 from notifications.domain.dispatch import Addressed, messages_for
 from notifications.domain.email_message import message_id_for
 from notifications.domain.links import Links
-from notifications.domain.rendering import Reader, template_context
+from notifications.domain.rendering import Reader, template_context, template_data
 from notifications.service_layer.directory import apply_directory_message
 from shared.contracts.envelope import Envelope, MessageData
 from shared.db.inbox import Effect
@@ -49,7 +49,7 @@ class Notifier:
         return apply
 
     async def notify(self, conn: asyncpg.Connection, envelope: Envelope, data: MessageData) -> None:
-        payload = data.model_dump(mode="json")
+        payload = template_data(data.event_type, data.model_dump(mode="json"))  # nothing health-related is kept
         for message in messages_for(data):
             if await directory.is_erased(conn, message.member_id):
                 continue
