@@ -152,30 +152,66 @@ async def test_erasing_a_person_no_one_else_knows_publishes_nothing(api: Api) ->
     assert await api.messages() == []
 
 
-# Erasure by an association admin
+# An association admin removes people from their association; only the person, or the federation's
+# data-protection officer with a reason, erases a person.
 
 
-async def test_an_admin_erases_a_member_of_their_association(api: Api) -> None:
-    association_id = await api.association()
+async def test_an_admin_removes_a_member_who_keeps_their_account_and_other_associations(api: Api) -> None:
+    association_id, elsewhere = await api.association(), await api.association()
     admin = await api.member_of(association_id, roles=("member", "admin"))
     member = await api.person()
     await joined(api, member, association_id)
+    await joined(api, member, elsewhere)
 
     response = await api.client.post(
-        f"/associations/{association_id}/members/{member.member_id}/erase", headers=admin.headers
+        f"/associations/{association_id}/members/{member.member_id}/remove", headers=admin.headers
     )
 
     assert response.status_code == 204, response.text
-    assert (await personal_rows(api, member.member_id))["accounts"] == 0
-    assert (await api.client.get("/me", headers=member.headers)).status_code == 401
-    assert [m["association_id"] for m in await api.messages("member.erased")] == [str(association_id)]
+    assert (await personal_rows(api, member.member_id))["accounts"] == 1
+    assert (await api.client.get("/me", headers=member.headers)).status_code == 200
+    statuses = dict(
+        await api.pool.fetch("SELECT association_id, status FROM memberships WHERE member_id = $1", member.member_id)
+    )
+    assert statuses == {association_id: "left", elsewhere: "active"}
+    assert [m["association_id"] for m in await api.messages("member.left")] == [str(association_id)]
+    assert await api.messages("member.erased") == []
     audited = await api.pool.fetchrow("SELECT actor_id, association_id, action, resource FROM audit_log")
-    assert tuple(audited or ()) == (admin.member_id, association_id, "erase", "all")
-    erased_by = await api.pool.fetchval("SELECT erased_by FROM erasures WHERE member_id = $1", member.member_id)
-    assert erased_by == admin.member_id
+    assert tuple(audited or ()) == (admin.member_id, association_id, "remove", "membership")
 
 
-async def test_only_an_admin_of_the_members_own_association_may_erase_them(api: Api) -> None:
+async def test_no_association_admin_can_erase_a_person_nor_touch_one_who_only_asked_to_join(api: Api) -> None:
+    association_a, association_b = await api.association(), await api.association(requires_approval=True)
+    admin_of_a = await api.member_of(association_a, roles=("member", "admin"))
+    admin_of_b = await api.member_of(association_b, roles=("member", "admin"))
+    await joined(api, admin_of_b, association_a)  # B's admin also belongs to A
+    applicant = await api.person()
+    assert (await api.client.post(f"/associations/{association_b}/join", headers=applicant.headers)).status_code == 201
+
+    for target in (admin_of_b, applicant):
+        erase = await api.client.post(
+            f"/members/{target.member_id}/erase", headers=admin_of_a.headers, json={"reason": "because I am an admin"}
+        )
+        assert erase.status_code == 403, erase.text
+    pending = await api.client.post(
+        f"/associations/{association_b}/members/{applicant.member_id}/remove", headers=admin_of_b.headers
+    )
+    assert pending.status_code == 404 and "request to join gives no rights" in pending.json()["detail"]
+    removed = await api.client.post(
+        f"/associations/{association_a}/members/{admin_of_b.member_id}/remove", headers=admin_of_a.headers
+    )
+    assert removed.status_code == 204  # from A only: still B's admin, with their account
+    assert (await personal_rows(api, admin_of_b.member_id))["accounts"] == 1
+    assert (await personal_rows(api, applicant.member_id))["accounts"] == 1
+    still = await api.pool.fetchval(
+        "SELECT roles FROM memberships WHERE member_id = $1 AND association_id = $2",
+        admin_of_b.member_id,
+        association_b,
+    )
+    assert "admin" in still
+
+
+async def test_only_an_admin_of_the_association_may_remove_its_members(api: Api) -> None:
     association_a, association_b = await api.association(), await api.association()
     member = await api.member_of(association_a)
     admin_of_b = await api.member_of(association_b, roles=("member", "admin"))
@@ -190,23 +226,50 @@ async def test_only_an_admin_of_the_members_own_association_may_erase_them(api: 
     ]
     for caller, association_id, member_id, status in attempts:
         response = await api.client.post(
-            f"/associations/{association_id}/members/{member_id}/erase", headers=caller.headers
+            f"/associations/{association_id}/members/{member_id}/remove", headers=caller.headers
         )
         assert response.status_code == status, (response.status_code, response.text)
         assert response.json()["detail"]
-    assert (await personal_rows(api, member.member_id))["accounts"] == 1
-    assert (await api.client.post(f"/associations/{association_a}/members/{member.member_id}/erase")).status_code == 401
+    assert (
+        await api.client.post(f"/associations/{association_a}/members/{member.member_id}/remove")
+    ).status_code == 401
 
 
-async def test_a_member_who_left_is_no_longer_the_associations_to_erase(api: Api) -> None:
+async def test_the_last_admin_can_neither_leave_nor_be_removed(api: Api) -> None:
     association_id = await api.association()
-    admin = await api.member_of(association_id, roles=("admin",))
-    member = await api.member_of(association_id)
-    await api.pool.execute("UPDATE memberships SET status = 'left' WHERE member_id = $1", member.member_id)
+    admin = await api.member_of(association_id, roles=("member", "admin"))
 
-    response = await api.client.post(
-        f"/associations/{association_id}/members/{member.member_id}/erase", headers=admin.headers
+    left = await api.client.post(f"/associations/{association_id}/leave", headers=admin.headers)
+    removed = await api.client.post(
+        f"/associations/{association_id}/members/{admin.member_id}/remove", headers=admin.headers
     )
 
-    assert response.status_code == 404
-    assert (await personal_rows(api, member.member_id))["accounts"] == 1
+    for response in (left, removed):
+        assert response.status_code == 409 and "last admin" in response.json()["detail"], response.text
+    second = await api.member_of(association_id, roles=("member", "admin"))
+    assert (await api.client.post(f"/associations/{association_id}/leave", headers=admin.headers)).status_code == 204
+    assert second.member_id
+
+
+async def test_the_data_protection_officer_erases_a_person_with_a_reason_kept_in_the_audit(api: Api) -> None:
+    association_id = await api.association()
+    member = await api.person()
+    await joined(api, member, association_id)
+    officer = await api.person()
+    await api.pool.execute(
+        "UPDATE accounts SET federation_roles = '{data_protection_officer}' WHERE member_id = $1", officer.member_id
+    )
+    token = (await api.login(officer.email))["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    missing = await api.client.post(f"/members/{member.member_id}/erase", headers=headers, json={})
+    response = await api.client.post(
+        f"/members/{member.member_id}/erase", headers=headers, json={"reason": "written request of 2026-12-01"}
+    )
+
+    assert missing.status_code == 400 and "reason" in missing.text
+    assert response.status_code == 204, response.text
+    assert (await personal_rows(api, member.member_id))["accounts"] == 0
+    assert [m["association_id"] for m in await api.messages("member.erased")] == [str(association_id)]
+    audited = await api.pool.fetchrow("SELECT actor_id, action, resource, reason FROM audit_log WHERE action = 'erase'")
+    assert tuple(audited or ()) == (officer.member_id, "erase", "all", "written request of 2026-12-01")

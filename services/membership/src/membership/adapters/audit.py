@@ -9,8 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
-Action = Literal["read", "change", "erase", "export"]
-Resource = Literal["conditions", "availability", "health_notes", "mentor_application", "all"]
+Action = Literal["read", "change", "erase", "export", "remove"]
+Resource = Literal["conditions", "availability", "health_notes", "mentor_application", "membership", "all"]
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,17 @@ async def record(
     action: Action,
     resource: Resource,
     association_id: UUID | None = None,
+    reason: str | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO audit_log (actor_id, subject_id, association_id, action, resource) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO audit_log (actor_id, subject_id, association_id, action, resource, reason)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
         actor_id,
         subject_id,
         association_id,
         action,
         resource,
+        reason,
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from membership.domain.accounts import FEDERATION_ADMIN
+from membership.domain.accounts import DATA_PROTECTION_OFFICER, FEDERATION_ADMIN
 from membership.domain.memberships import Membership
 from shared.contracts.membership import Role
 from shared.errors import Forbidden
@@ -37,6 +37,10 @@ class Actor:
     def require_admin_of(self, association_id: UUID) -> None:
         if not self.has_role(association_id, "admin"):
             raise Forbidden("only an admin of this association may do this")
+
+    def require_data_protection_officer(self) -> None:
+        if DATA_PROTECTION_OFFICER not in self.federation_roles:
+            raise Forbidden("only the federation's data-protection officer may erase a person for them")
 
     def require_federation_admin(self) -> None:
         if not self.is_federation_admin:

@@ -18,6 +18,7 @@ from membership.domain.profile import Profile
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
 FEDERATION_ADMIN = "federation_admin"
+DATA_PROTECTION_OFFICER = "data_protection_officer"  # erases a person on their request, with a reason
 
 # The most common passwords of at least MIN_PASSWORD characters in public breach corpora.
 _COMMON_PASSWORDS = frozenset(

@@ -23,7 +23,6 @@ from membership.adapters import (
     erasures,
     export,
     login_throttle,
-    memberships,
     mentors,
 )
 from membership.adapters.audit import AuditRecord
@@ -87,17 +86,22 @@ async def erase_me(pool: asyncpg.Pool, actor: Actor) -> None:
         await _erase(conn, actor.member_id, erased_by=actor.member_id, association_id=None)
 
 
-async def erase_member(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID) -> None:
-    """An admin of the association erases one of its members (at their request); 404 for anyone else."""
-    actor.require_admin_of(association_id)
+async def erase_person(pool: asyncpg.Pool, actor: Actor, member_id: UUID, reason: str) -> None:
+    """The federation's data-protection officer erases a person who asked them to, with the reason kept in
+    the audit trail. No association admin can: an admin removes people from their association only."""
+    actor.require_data_protection_officer()
     async with pool.acquire() as conn, conn.transaction():
-        membership = await memberships.get_membership(conn, member_id, association_id)
-        if membership is None or membership.stored_status == "left":
-            raise NotFound("this person is not a member of your association")
-        await _erase(conn, member_id, erased_by=actor.member_id, association_id=association_id)
+        await _erase(conn, member_id, erased_by=actor.member_id, association_id=None, reason=reason)
 
 
-async def _erase(conn: asyncpg.Connection, member_id: UUID, *, erased_by: UUID, association_id: UUID | None) -> None:
+async def _erase(
+    conn: asyncpg.Connection,
+    member_id: UUID,
+    *,
+    erased_by: UUID,
+    association_id: UUID | None,
+    reason: str | None = None,
+) -> None:
     if not await accounts.lock_account(conn, member_id):
         raise NotFound("this person has already been erased")
     account = await accounts.get_account(conn, member_id)
@@ -106,6 +110,12 @@ async def _erase(conn: asyncpg.Connection, member_id: UUID, *, erased_by: UUID, 
     await login_throttle.clear(conn, login_throttle.account_key(account.email))
     await erasures.erase_account(conn, member_id, erased_by)
     await audit.record(
-        conn, actor_id=erased_by, subject_id=member_id, action="erase", resource="all", association_id=association_id
+        conn,
+        actor_id=erased_by,
+        subject_id=member_id,
+        action="erase",
+        resource="all",
+        association_id=association_id,
+        reason=reason,
     )
     log.info("member erased", extra={"member_id": str(member_id), "erased_by": str(erased_by)})

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from membership.adapters import associations, memberships
+from membership.adapters import associations, audit, memberships
 from membership.domain.access import Actor
 from membership.domain.associations import Association
 from membership.domain.memberships import Membership
@@ -68,11 +68,43 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
 
 
 async def leave(pool: asyncpg.Pool, actor: Actor, association_id: UUID) -> None:
-    """Leave an association; other services are told if they knew of the membership."""
+    """Leave an association; other services are told if they knew of the membership. The last admin of an
+    association cannot leave it (appoint another admin first)."""
     async with pool.acquire() as conn, conn.transaction():
-        current = await memberships.get_membership(conn, actor.member_id, association_id)
-        if current is None or current.stored_status == "left":
-            raise NotFound("you are not a member of this association")
-        await memberships.leave(conn, actor.member_id, association_id)
-        if current.announced:
-            await enqueue(conn, MemberLeft(member_id=actor.member_id, association_id=association_id))
+        await _end_membership(
+            conn, actor.member_id, association_id, missing="you are not a member of this association", pending=True
+        )
+
+
+async def remove(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member_id: UUID) -> None:
+    """An admin removes a member from their association (audited). The person keeps their account and every
+    other membership; only they (or the federation's data-protection officer) can erase it. A pending request
+    gives no rights over anyone; the last admin cannot be removed."""
+    actor.require_admin_of(association_id)
+    async with pool.acquire() as conn, conn.transaction():
+        missing = "this person is not a member of your association (a request to join gives no rights over anyone)"
+        await _end_membership(conn, member_id, association_id, missing=missing, pending=False)
+        await audit.record(
+            conn,
+            actor_id=actor.member_id,
+            subject_id=member_id,
+            action="remove",
+            resource="membership",
+            association_id=association_id,
+        )
+
+
+async def _end_membership(
+    conn: asyncpg.Connection, member_id: UUID, association_id: UUID, *, missing: str, pending: bool
+) -> None:
+    """End a membership (with `pending`, a request to join too), never the association's last admin's."""
+    # The association's admins first, then the member: the order every role change takes.
+    admins = [m.member_id for m in await memberships.lock_admins(conn, association_id)]
+    current = await memberships.lock_membership(conn, member_id, association_id)
+    if current is None or current.stored_status == "left" or (current.stored_status == "pending" and not pending):
+        raise NotFound(missing)
+    if admins == [member_id]:
+        raise Conflict("this is the last admin of the association; appoint another admin first")
+    await memberships.leave(conn, member_id, association_id)
+    if current.announced:
+        await enqueue(conn, MemberLeft(member_id=member_id, association_id=association_id))

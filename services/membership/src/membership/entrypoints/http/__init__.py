@@ -8,7 +8,7 @@ from membership.entrypoints.http.admin import AdminController
 from membership.entrypoints.http.associations import AssociationController, MembershipController
 from membership.entrypoints.http.auth import AuthController, JwksController
 from membership.entrypoints.http.conditions import ConditionsController
-from membership.entrypoints.http.erasure import MemberErasureController
+from membership.entrypoints.http.erasure import MemberRemovalController, PersonErasureController
 from membership.entrypoints.http.me import MeController
 from membership.entrypoints.http.mentors import MentorAdminController, MentoringController
 from membership.entrypoints.http.my_consents import MyConsentsController
@@ -20,5 +20,5 @@ from membership.entrypoints.http.my_health_data import (
 
 ROUTES: list[Any] = [AuthController, JwksController]
 ROUTES += [ConditionsController, MeController, MyConditionsController, MyAvailabilityController]
-ROUTES += [MyHealthNotesController, MyConsentsController, MemberErasureController]
+ROUTES += [MyHealthNotesController, MyConsentsController, MemberRemovalController, PersonErasureController]
 ROUTES += [AssociationController, MembershipController, AdminController, MentoringController, MentorAdminController]
