@@ -75,6 +75,14 @@ async def consumed_by_notifications(ports: dict[str, int], event_ids: set[str]) 
     return {row["event_id"] for row in rows}
 
 
+def erase_burst(ports: dict[str, int]) -> None:
+    with httpx.Client(base_url=f"http://127.0.0.1:{ports['membership']}", timeout=30) as api:
+        for n in range(BURST):
+            login = {"email": f"burst-{n}@example.org", "password": "a long walk on the coast"}
+            token = api.post("/auth/login", json=login).raise_for_status().json()["access_token"]
+            api.delete("/me", headers={"Authorization": f"Bearer {token}"}).raise_for_status()
+
+
 def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> None:
     ports, tmp_path = platform.ports, platform.data_dir
     stack = platform.process
@@ -142,3 +150,12 @@ def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> Non
         return proposed - asyncio.run(consumed_by_notifications(ports, proposed))
 
     assert asyncio.run(eventually(lambda: asyncio.to_thread(unheard), until=lambda left: not left, timeout=30)) == set()
+
+    # the burst leaves for good, so the journeys that follow find the demo mentors' places free again
+    erase_burst(ports)
+    waiting = f"SELECT count(*) FROM proposals WHERE status = 'proposed' AND mentee_id IN ({ids})"
+    asyncio.run(
+        eventually(
+            lambda: asyncio.to_thread(psql_count, ports, "matching", waiting), until=lambda n: n == 0, timeout=30
+        )
+    )
