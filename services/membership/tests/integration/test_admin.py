@@ -354,3 +354,42 @@ async def test_the_audit_trail_shows_who_touched_health_data_newest_first_withou
     for caller in (member, federation):
         assert (await api.client.get(path, headers=caller.headers)).status_code == 403
     assert (await api.client.get(path, params={"limit": 0}, headers=admin.headers)).status_code == 400
+
+
+async def test_nobody_grants_a_role_to_themselves_and_every_role_change_is_audited(api: Api) -> None:
+    association_id = await api.association()
+    admin = await api.member_of(association_id, roles=("member", "admin"))
+    federation_admin = await api.federation_admin()
+    assert (
+        await api.client.post(f"/associations/{association_id}/join", headers=federation_admin.headers)
+    ).status_code == 201
+    member = await api.member_of(association_id)
+
+    own_mentor = await api.client.put(
+        f"/associations/{association_id}/members/{admin.member_id}/roles",
+        headers=admin.headers,
+        json={"roles": ["member", "admin", "mentor"]},
+    )
+    self_appointed = await api.client.post(
+        f"/associations/{association_id}/admins",
+        headers=federation_admin.headers,
+        json={"email": federation_admin.email},
+    )
+    for response in (own_mentor, self_appointed):
+        assert response.status_code == 403 and "nobody grants a role to themselves" in response.json()["detail"]
+    assert await api.pool.fetchval(
+        "SELECT roles FROM memberships WHERE member_id = $1 AND association_id = $2",
+        federation_admin.member_id,
+        association_id,
+    ) == ["member"]
+
+    granted = await api.client.put(
+        f"/associations/{association_id}/members/{member.member_id}/roles",
+        headers=admin.headers,
+        json={"roles": ["member", "mentor"]},
+    )
+    assert granted.status_code == 200, granted.text
+    audited = await api.pool.fetch(
+        "SELECT actor_id, subject_id, action, resource FROM audit_log WHERE resource = 'roles'"
+    )
+    assert [tuple(row) for row in audited] == [(admin.member_id, member.member_id, "change", "roles")]

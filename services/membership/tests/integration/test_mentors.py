@@ -165,8 +165,11 @@ async def test_approving_publishes_the_mentor_with_codes_capacity_and_modalities
     assert "Ten years" not in str(await api.messages())  # the bio stays here
     stored = await api.pool.fetchval("SELECT roles FROM memberships WHERE member_id = $1", person.member_id)
     assert stored == ["member", "mentor"]
-    audit = await api.pool.fetch("SELECT action FROM audit_log WHERE subject_id = $1", person.member_id)
-    assert [r["action"] for r in audit] == ["change"]
+    audit = await api.pool.fetch(
+        "SELECT action, resource FROM audit_log WHERE subject_id = $1 ORDER BY id", person.member_id
+    )
+    # the decision on the application (health data) and the role it grants are both in the trail
+    assert [tuple(r) for r in audit] == [("change", "mentor_application"), ("change", "roles")]
     again = await api.client.post(
         f"/associations/{association_id}/mentors/{person.member_id}/approve", headers=admin.headers
     )

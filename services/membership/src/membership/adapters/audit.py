@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 
 Action = Literal["read", "change", "erase", "export", "remove"]
-Resource = Literal["conditions", "availability", "health_notes", "mentor_application", "membership", "all"]
+Resource = Literal["conditions", "availability", "health_notes", "mentor_application", "membership", "roles", "all"]
 
 
 @dataclass(frozen=True)

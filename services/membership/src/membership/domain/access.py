@@ -7,6 +7,7 @@ unless they are also an admin there.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -41,6 +42,13 @@ class Actor:
     def require_data_protection_officer(self) -> None:
         if DATA_PROTECTION_OFFICER not in self.federation_roles:
             raise Forbidden("only the federation's data-protection officer may erase a person for them")
+
+    def require_not_granting_to_self(self, member_id: UUID, granted: AbstractSet[str]) -> None:
+        """Nobody grants a role to themselves (giving one up is fine): another admin must."""
+        if member_id == self.member_id and granted:
+            raise Forbidden(
+                f"nobody grants a role to themselves ({', '.join(sorted(granted))}); ask another admin to do it"
+            )
 
     def require_federation_admin(self) -> None:
         if not self.is_federation_admin:

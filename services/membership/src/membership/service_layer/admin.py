@@ -73,9 +73,10 @@ async def set_roles(
         # Admins first, then the member, always in this order: concurrent changes wait instead of deadlocking.
         admins = [m for m in await memberships.lock_admins(conn, association_id) if m.has_role("admin", actor.today)]
         current = await _changeable(conn, association_id, member_id)
+        actor.require_not_granting_to_self(member_id, set(roles) - set(current.roles))
         if "admin" not in roles and [m.member_id for m in admins] == [member_id]:
             raise Conflict("this is the last admin of the association; appoint another admin first")
-        await store_roles(conn, current, roles)
+        await store_roles(conn, current, roles, by=actor.member_id)
         return await _entry(conn, association_id, member_id)
 
 
@@ -88,11 +89,20 @@ async def _changeable(conn: asyncpg.Connection, association_id: UUID, member_id:
     return current
 
 
-async def store_roles(conn: asyncpg.Connection, current: Membership, roles: list[Role]) -> None:
-    """Replace the roles of a locked membership; other services hear of it if they know the membership."""
+async def store_roles(conn: asyncpg.Connection, current: Membership, roles: list[Role], *, by: UUID) -> None:
+    """Replace the roles of a locked membership, audited with who did it; other services hear of it if they
+    know the membership."""
     if roles == current.roles:
         return
     await memberships.set_roles(conn, current.member_id, current.association_id, list(roles))
+    await audit.record(
+        conn,
+        actor_id=by,
+        subject_id=current.member_id,
+        action="change",
+        resource="roles",
+        association_id=current.association_id,
+    )
     if current.announced:
         changed = RolesChanged(member_id=current.member_id, association_id=current.association_id, roles=roles)
         await enqueue(conn, changed)
@@ -111,13 +121,22 @@ async def appoint_admin(pool: asyncpg.Pool, actor: Actor, association_id: UUID, 
             raise NotFound(f"no one with this e-mail address has joined {association.name}; ask them to join first")
         await lock_person(conn, found.membership.member_id)
         current = await _changeable(conn, association_id, found.membership.member_id)
+        actor.require_not_granting_to_self(current.member_id, {"admin"} - set(current.roles))
         roles = check_roles({*current.roles, "admin"})
         if current.stored_status == "pending":
             await memberships.set_roles(conn, current.member_id, association_id, list(roles))
+            await audit.record(
+                conn,
+                actor_id=actor.member_id,
+                subject_id=current.member_id,
+                action="change",
+                resource="roles",
+                association_id=association_id,
+            )
             await memberships.activate(conn, current.member_id, association_id)
             await announce_joined(conn, current.member_id, association, roles)
         else:
-            await store_roles(conn, current, roles)
+            await store_roles(conn, current, roles, by=actor.member_id)
         return await _entry(conn, association_id, current.member_id)
 
 

@@ -90,7 +90,8 @@ async def approve(pool: asyncpg.Pool, actor: Actor, association_id: UUID, member
             )
         approved = await mentors.decide(conn, member_id, association_id, "approved", actor.member_id, None)
         await _audit_decision(conn, actor, association_id, member_id)
-        await store_roles(conn, membership, check_roles({*membership.roles, "mentor"}))
+        actor.require_not_granting_to_self(member_id, {"mentor"} - set(membership.roles))
+        await store_roles(conn, membership, check_roles({*membership.roles, "mentor"}), by=actor.member_id)
         message = MentorApproved(
             member_id=member_id,
             association_id=association_id,
