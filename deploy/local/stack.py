@@ -28,6 +28,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from cryptography.fernet import Fernet
 
 from shared.db.outbox import pending_count
 from shared.db.provision import ensure_database
@@ -152,9 +153,20 @@ class Stack:
             "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",
             "FELLOWSHIP_QUIESCED_FILE": str(self.run_dir / f"{spec.name}.quiet"),
         }
+        if spec.name == "membership" and "TOKEN_KEY_ENCRYPTION_KEY" not in os.environ:
+            env["TOKEN_KEY_ENCRYPTION_KEY"] = self._token_key_encryption_key()
         if spec.database:
             env["DATABASE_URL"] = self.database_urls[spec.name]
         return env
+
+    def _token_key_encryption_key(self) -> str:
+        """The key sealing membership's signing keys, made once and kept beside the data (only the owner reads it)."""
+        path = self.data / "secrets" / "token-key-encryption-key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.write_text(Fernet.generate_key().decode())
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     def _run(self, args: list[str], env: dict[str, str]) -> None:
         result = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True, check=False)

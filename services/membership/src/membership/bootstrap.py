@@ -38,12 +38,22 @@ class MembershipSettings(ServiceSettings):
     login_throttle: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
 
 
+def sealer(settings: MembershipSettings) -> signing_keys.Sealer:
+    configured = settings.tokens.key_encryption_key
+    return signing_keys.Sealer(None if configured is None else configured.get_secret_value())
+
+
 async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthConfig:
-    """The token issuer with its key (from the file given, else the database's own)."""
+    """The token issuer with its key (from the file given, else the database's own, newest first)."""
     path = settings.tokens.signing_key_path
-    key = signing_keys.load_from_file(path) if path else await signing_keys.load_or_create(pool)
+    keep = timedelta(seconds=settings.tokens.access_ttl_seconds + settings.jwt.leeway_seconds + 60)
+    if path:
+        ring = signing_keys.KeyRing([signing_keys.load_from_file(path)])
+    else:
+        ring = await signing_keys.load_or_create(pool, sealer(settings), keep=keep)
     return AuthConfig(
-        issuer=AccessTokenIssuer(key, settings.jwt, settings.tokens.access_ttl_seconds),
+        issuer=AccessTokenIssuer(ring.signing, settings.jwt, settings.tokens.access_ttl_seconds),
+        keys=ring,
         refresh_ttl=timedelta(days=settings.tokens.refresh_ttl_days),
         throttle=settings.login_throttle,
     )
@@ -51,10 +61,24 @@ async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthC
 
 async def bootstrap(settings: MembershipSettings) -> Service[MembershipDependencies]:
     pool = await open_pool(settings, SPEC)
-    config = await auth_config(pool, settings)
+    try:
+        config = await auth_config(pool, settings)
+    except BaseException:
+        await pool.close()
+        raise
     # Membership checks the tokens it signs with its own key set: no HTTP call to itself.
-    validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.issuer.key.jwks()))
+    validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.keys.jwks()))
     return build_service(SPEC, settings, MembershipDependencies(pool=pool, jwt_validator=validator, auth=config))
+
+
+async def rotate_signing_key(settings: MembershipSettings) -> None:
+    """Add a new signing key: it signs once the replicas start again, the previous one stays published."""
+    pool = await create_pool(settings.database.url)
+    try:
+        kid = await signing_keys.rotate(pool, sealer(settings))
+    finally:
+        await pool.close()
+    print(f"new signing key {kid}: restart the membership replicas (one by one) to sign with it")
 
 
 async def seed_demo(settings: ServiceSettings) -> None:

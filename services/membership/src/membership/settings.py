@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +17,10 @@ class TokenSettings(BaseSettings):
         default=None,
         description="PEM private key (Ed25519, EC P-256 or RSA); without it a key is generated once and kept in"
         " the database, shared by every replica",
+    )
+    key_encryption_key: SecretStr | None = Field(
+        default=None,
+        description="a Fernet key (from a Kubernetes Secret) that encrypts the signing keys kept in the database",
     )
     access_ttl_seconds: int = Field(default=900, ge=60, le=3600)
     refresh_ttl_days: int = Field(default=30, ge=1, le=365)

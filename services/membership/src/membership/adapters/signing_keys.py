@@ -1,17 +1,24 @@
-"""The token signing key: read from a file, or generated once and kept in the database.
+"""The token signing keys: read from a file, or generated and kept in the database, encrypted at rest.
 
-Keeping a generated key in the service's own database means every replica signs with the same key
-without extra set-up; production deployments can mount a key file instead (a Kubernetes Secret).
+Keeping generated keys in the service's own database means every replica signs with the same key without
+extra set-up; production deployments can mount a key file instead (a Kubernetes Secret). With
+`TOKEN_KEY_ENCRYPTION_KEY` (a Fernet key from the environment, e.g. a Kubernetes Secret) the private keys
+are stored encrypted; the database alone cannot sign a token.
+
+Rotation without downtime (`fellowship-membership rotate-signing-key`): a new key is added and signs
+after the next start; the previous one stays published (two keys in the JWKS) until its tokens expired.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import jwt
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
@@ -61,15 +68,82 @@ def load_from_file(path: Path) -> SigningKey:
     return SigningKey(path.read_bytes())
 
 
-async def load_or_create(pool: asyncpg.Pool) -> SigningKey:
-    """The database's key; the first replica to start creates it, the others read the same one."""
+class KeyRing:
+    """The key that signs (the newest) and every key still published to verify tokens."""
+
+    def __init__(self, keys: list[SigningKey]) -> None:
+        if not keys:
+            raise ValueError("a key ring needs a key")
+        self.signing = keys[0]
+        self.published = keys
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [key.public_jwk() for key in self.published]}
+
+
+class Sealer:
+    """Encrypts private keys at rest with a Fernet key from the environment (none: stored as they are)."""
+
+    PREFIX = "fernet:"
+
+    def __init__(self, key: str | None) -> None:
+        self._fernet = None if not key else Fernet(key.encode())
+
+    @property
+    def encrypts(self) -> bool:
+        return self._fernet is not None
+
+    def seal(self, pem: bytes) -> str:
+        return pem.decode() if self._fernet is None else self.PREFIX + self._fernet.encrypt(pem).decode()
+
+    def open(self, stored: str) -> bytes:
+        if not stored.startswith(self.PREFIX):
+            return stored.encode()
+        if self._fernet is None:
+            raise RuntimeError(
+                "the signing keys are encrypted: set TOKEN_KEY_ENCRYPTION_KEY to the key that sealed them"
+            )
+        try:
+            return self._fernet.decrypt(stored[len(self.PREFIX) :].encode())
+        except InvalidToken as error:
+            raise RuntimeError("TOKEN_KEY_ENCRYPTION_KEY is not the key that sealed the signing keys") from error
+
+
+async def _insert(conn: asyncpg.Connection, sealer: Sealer) -> None:
+    pem = generate_pem()
+    await conn.execute(
+        "INSERT INTO signing_keys (kid, private_pem) VALUES ($1, $2)", SigningKey(pem).kid, sealer.seal(pem)
+    )
+
+
+async def load_or_create(pool: asyncpg.Pool, sealer: Sealer, *, keep: timedelta) -> KeyRing:
+    """The database's keys, newest first (the first replica to start creates one; plaintext keys of an
+    earlier version are sealed now when a key is configured). Keys replaced more than `keep` ago are no
+    longer published."""
     async with pool.acquire() as conn, conn.transaction():
         # One generator at a time, so two replicas starting together agree on a single key.
         await conn.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
-        pem: str | None = await conn.fetchval("SELECT private_pem FROM signing_keys ORDER BY created_at DESC LIMIT 1")
-        if pem is None:
-            pem = generate_pem().decode()
-            await conn.execute(
-                "INSERT INTO signing_keys (kid, private_pem) VALUES ($1, $2)", SigningKey(pem.encode()).kid, pem
-            )
-    return SigningKey(pem.encode())
+        rows = await conn.fetch("SELECT kid, private_pem, created_at FROM signing_keys ORDER BY created_at DESC")
+        if not rows:
+            await _insert(conn, sealer)
+            rows = await conn.fetch("SELECT kid, private_pem, created_at FROM signing_keys ORDER BY created_at DESC")
+        keys = []
+        for index, row in enumerate(rows):
+            pem = sealer.open(row["private_pem"])
+            if sealer.encrypts and not row["private_pem"].startswith(Sealer.PREFIX):
+                await conn.execute(
+                    "UPDATE signing_keys SET private_pem = $2 WHERE kid = $1", row["kid"], sealer.seal(pem)
+                )
+            # a key stays published while tokens it signed may live: until `keep` after its successor came
+            if index == 0 or rows[index - 1]["created_at"] > datetime.now(UTC) - keep:
+                keys.append(SigningKey(pem))
+    return KeyRing(keys)
+
+
+async def rotate(pool: asyncpg.Pool, sealer: Sealer) -> str:
+    """Add a new key (it signs once the replicas start again); its key id."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
+        await _insert(conn, sealer)
+        kid: str = await conn.fetchval("SELECT kid FROM signing_keys ORDER BY created_at DESC LIMIT 1")
+    return kid

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from membership.bootstrap import SPEC, MembershipSettings, bootstrap, seed_demo
+from membership.bootstrap import SPEC, MembershipSettings, bootstrap, rotate_signing_key, seed_demo
 from membership.domain.accounts import Registration
 from membership.service_layer.federation import ensure_federation_admin
 from shared.db.pool import create_pool
@@ -46,5 +46,9 @@ def main() -> None:
         SPEC,
         bootstrap,
         settings_type=MembershipSettings,
-        extra_commands={"seed-demo": seed_demo, "create-federation-admin": create_federation_admin},
+        extra_commands={
+            "seed-demo": seed_demo,
+            "create-federation-admin": create_federation_admin,
+            "rotate-signing-key": rotate_signing_key,
+        },
     )

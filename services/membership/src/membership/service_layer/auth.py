@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from membership.adapters import accounts, login_throttle, memberships, passwords, tokens
+from membership.adapters.signing_keys import KeyRing
 from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
 from membership.domain.accounts import EmailTaken, Registration
@@ -21,6 +22,7 @@ BAD_CREDENTIALS = "the e-mail address or the password is not right"
 @dataclass(frozen=True)
 class AuthConfig:
     issuer: AccessTokenIssuer
+    keys: KeyRing  # every key published in the JWKS (the issuer's among them)
     refresh_ttl: timedelta
     throttle: LoginThrottleSettings
 

@@ -80,4 +80,4 @@ class JwksController(Controller):
     @get("/jwks.json", operation_id="jwks", sync_to_thread=False, cache=60)
     def jwks(self, auth_config: Auth) -> dict[str, Any]:
         """The public keys that verify access tokens."""
-        return auth_config.issuer.key.jwks()
+        return auth_config.keys.jwks()
