@@ -153,15 +153,19 @@ class Stack:
             "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",
             "FELLOWSHIP_QUIESCED_FILE": str(self.run_dir / f"{spec.name}.quiet"),
         }
-        if spec.name == "membership" and "TOKEN_KEY_ENCRYPTION_KEY" not in os.environ:
-            env["TOKEN_KEY_ENCRYPTION_KEY"] = self._token_key_encryption_key()
+        for service, variable in (
+            ("membership", "TOKEN_KEY_ENCRYPTION_KEY"),
+            ("notifications", "NOTIFICATIONS_SECRET_ENCRYPTION_KEY"),
+        ):
+            if spec.name == service and variable not in os.environ:
+                env[variable] = self._sealing_key(service)
         if spec.database:
             env["DATABASE_URL"] = self.database_urls[spec.name]
         return env
 
-    def _token_key_encryption_key(self) -> str:
-        """The key sealing membership's signing keys, made once and kept beside the data (only the owner reads it)."""
-        path = self.data / "secrets" / "token-key-encryption-key"
+    def _sealing_key(self, service: str) -> str:
+        """The key sealing a service's stored secrets, made once and kept beside the data (owner-only)."""
+        path = self.data / "secrets" / f"{service}-sealing-key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             path.write_text(Fernet.generate_key().decode())

@@ -17,6 +17,7 @@ from membership.service_layer.auth import AuthConfig
 from membership.settings import LoginThrottleSettings, TokenSettings
 from shared.contracts import Topic
 from shared.db.pool import create_pool
+from shared.sealing import Sealer
 from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
 from shared.web.auth import JwtValidator, LocalKeys
 
@@ -38,9 +39,9 @@ class MembershipSettings(ServiceSettings):
     login_throttle: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
 
 
-def sealer(settings: MembershipSettings) -> signing_keys.Sealer:
+def sealer(settings: MembershipSettings) -> Sealer:
     configured = settings.tokens.key_encryption_key
-    return signing_keys.Sealer(None if configured is None else configured.get_secret_value())
+    return Sealer(None if configured is None else configured.get_secret_value(), setting="TOKEN_KEY_ENCRYPTION_KEY")
 
 
 async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthConfig:

@@ -18,6 +18,7 @@ from notifications.service_layer.notify import Notifier
 from notifications.service_layer.sender import EmailSender, Mailer
 from notifications.settings import NotificationsSettings, SenderSettings, SmtpSettings
 from shared.dependencies import Clock, utc_now
+from shared.sealing import Sealer
 from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
 from shared.web.auth import JwtValidator
 
@@ -53,8 +54,12 @@ async def bootstrap(
     templates = Templates()
     links = settings.notifications.links()
     configured = settings.notifications.unsubscribe_secret
+    sealing = settings.notifications.secret_encryption_key
+    sealer = Sealer(
+        None if sealing is None else sealing.get_secret_value(), setting="NOTIFICATIONS_SECRET_ENCRYPTION_KEY"
+    )
     secret = await unsubscribe_secret.load_or_create(
-        pool, None if configured is None else configured.get_secret_value()
+        pool, None if configured is None else configured.get_secret_value(), sealer
     )
     listener = InboxListener(pool)
     sender = EmailSender(

@@ -24,6 +24,9 @@ class NotificationsSettings(BaseSettings):
         default=None,
         description="HMAC key of unsubscribe tokens; unset: generated once and kept in the database",
     )
+    secret_encryption_key: SecretStr | None = Field(
+        default=None, description="a Fernet key that encrypts the secrets kept in the database (a Kubernetes Secret)"
+    )
 
     def links(self) -> Links:
         return Links(public_url=self.public_url, unsubscribe_url=self.unsubscribe_url)

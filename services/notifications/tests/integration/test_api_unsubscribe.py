@@ -8,8 +8,13 @@ from html import unescape
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
+from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
 from notifications.domain.unsubscribe import sign
+from notifications.settings import NotificationsSettings
+from shared.db.pool import DatabaseSettings
+from shared.testing.plugin import ServiceDatabase
 
 from .conftest import Api, Member
 
@@ -120,3 +125,20 @@ async def test_nothing_is_stored_for_an_erased_member(api: Api) -> None:
     assert click.status_code == 200 and quiet.status_code == 200
     assert await api.pool.fetchval("SELECT count(*) FROM preferences WHERE member_id = $1", member.member_id) == 0
     assert await api.pool.fetchval("SELECT count(*) FROM quiet_hours WHERE member_id = $1", member.member_id) == 0
+
+
+async def test_the_unsubscribe_secret_is_encrypted_at_rest(service_database: ServiceDatabase) -> None:
+    key = Fernet.generate_key().decode()
+    settings = NotificationsServiceSettings(
+        database=DatabaseSettings(url=await service_database(MIGRATIONS)),
+        notifications=NotificationsSettings(secret_encryption_key=key),
+    )
+    first = await bootstrap(settings)
+    stored = await first.pool.fetchval("SELECT value FROM service_secrets WHERE name = 'unsubscribe'")
+    secret = first.dependencies.unsubscribe_secret
+    await first.pool.close()
+    assert stored.startswith("fernet:") and secret not in stored
+
+    again = await bootstrap(settings)
+    assert again.dependencies.unsubscribe_secret == secret  # the same secret: links already sent still work
+    await again.pool.close()

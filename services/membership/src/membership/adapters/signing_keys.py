@@ -18,9 +18,10 @@ from typing import Any
 
 import asyncpg
 import jwt
-from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from shared.sealing import Sealer
 
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
@@ -79,34 +80,6 @@ class KeyRing:
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [key.public_jwk() for key in self.published]}
-
-
-class Sealer:
-    """Encrypts private keys at rest with a Fernet key from the environment (none: stored as they are)."""
-
-    PREFIX = "fernet:"
-
-    def __init__(self, key: str | None) -> None:
-        self._fernet = None if not key else Fernet(key.encode())
-
-    @property
-    def encrypts(self) -> bool:
-        return self._fernet is not None
-
-    def seal(self, pem: bytes) -> str:
-        return pem.decode() if self._fernet is None else self.PREFIX + self._fernet.encrypt(pem).decode()
-
-    def open(self, stored: str) -> bytes:
-        if not stored.startswith(self.PREFIX):
-            return stored.encode()
-        if self._fernet is None:
-            raise RuntimeError(
-                "the signing keys are encrypted: set TOKEN_KEY_ENCRYPTION_KEY to the key that sealed them"
-            )
-        try:
-            return self._fernet.decrypt(stored[len(self.PREFIX) :].encode())
-        except InvalidToken as error:
-            raise RuntimeError("TOKEN_KEY_ENCRYPTION_KEY is not the key that sealed the signing keys") from error
 
 
 async def _insert(conn: asyncpg.Connection, sealer: Sealer) -> None:
