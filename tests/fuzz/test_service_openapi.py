@@ -1,0 +1,134 @@
+"""The fuzz tier, for matching and notifications: Schemathesis against each running service process,
+every operation of its OpenAPI document fed generated valid and invalid input, with a real access token
+from a running membership (an admin of an association, with every consent): no server error."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from pathlib import Path
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import pytest
+
+from matching.bootstrap import MIGRATIONS as MATCHING
+from membership.bootstrap import MIGRATIONS as MEMBERSHIP
+from notifications.bootstrap import MIGRATIONS as NOTIFICATIONS
+from shared.embedded import free_port
+from shared.embedded.process import spawn, terminate
+from shared.testing.eventually import eventually
+from shared.testing.infrastructure import KafkaServer
+from shared.testing.plugin import ServiceDatabase
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+PASSWORD = "correct horse battery staple"
+MIGRATIONS = {"matching": MATCHING, "notifications": NOTIFICATIONS}
+
+
+async def ready(base: str) -> bool:
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=2) as client:
+            return (await client.get("/ready")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def admin_token(membership: str, database_url: str) -> str:
+    """A token of an admin (and member) of an association, from membership itself."""
+    email = f"fuzz-{uuid4().hex[:8]}@example.org"
+    async with httpx.AsyncClient(base_url=membership) as client:
+        registered = await client.post(
+            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "F"}
+        )
+        assert registered.status_code == 201, registered.text
+        conn = await asyncpg.connect(database_url)
+        try:
+            association_id = uuid4()
+            await conn.execute(
+                "INSERT INTO associations (association_id, name, slug) VALUES ($1, 'Fuzz', $2)",
+                association_id,
+                f"fuzz-{association_id.hex[:8]}",
+            )
+            await conn.execute(
+                "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
+                " VALUES ($1, $2, '{member,admin,mentor}', 'active', now())",
+                registered.json()["member_id"],
+                association_id,
+            )
+        finally:
+            await conn.close()
+        return str(
+            (await client.post("/auth/login", json={"email": email, "password": PASSWORD})).json()["access_token"]
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("service", ["matching", "notifications"])
+async def test_no_operation_answers_with_a_server_error(
+    service: str, service_database: ServiceDatabase, kafka: KafkaServer, tmp_path: Path
+) -> None:
+    membership_db = await service_database(MEMBERSHIP)
+    ports = {"membership": free_port(), service: free_port()}
+    membership = f"http://127.0.0.1:{ports['membership']}"
+    common = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "KAFKA_PROFILE": kafka.profile,
+        "HTTP_HOST": "127.0.0.1",
+    }
+    processes = [
+        spawn(
+            [sys.executable, "-m", "membership", "serve"],
+            env={**common, "DATABASE_URL": membership_db, "HTTP_PORT": str(ports["membership"])},
+            log_path=tmp_path / "membership.log",
+        ),
+        spawn(
+            [sys.executable, "-m", service, "serve"],
+            env={
+                **common,
+                "DATABASE_URL": await service_database(MIGRATIONS[service]),
+                "HTTP_PORT": str(ports[service]),
+                "JWT_ISSUER": membership,
+                "JWT_JWKS_URL": f"{membership}/.well-known/jwks.json",
+                "MATCHER_ENABLED": "false",
+                "EMAIL_SENDER_ENABLED": "false",
+            },
+            log_path=tmp_path / f"{service}.log",
+        ),
+    ]
+    base = f"http://127.0.0.1:{ports[service]}"
+    try:
+        for url in (membership, base):
+            await eventually(lambda u=url: ready(u), timeout=90, interval=0.25, what=f"{url} ready")
+        token = await admin_token(membership, membership_db)
+        run = await asyncio.create_subprocess_exec(
+            str(SCHEMATHESIS),
+            "run",
+            f"{base}/schema/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--max-examples",
+            os.environ.get("FUZZ_MAX_EXAMPLES", "25"),
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--seed",
+            "20261201",
+            "--no-color",
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(run.communicate(), timeout=600)
+        report = output.decode()
+        log = (tmp_path / f"{service}.log").read_text()[-4000:]
+        assert run.returncode == 0, report[-8000:] + "\n--- service log ---\n" + log
+        selected = re.search(r"Selected: (\d+)/(\d+)", report)
+        tested = re.search(r"Tested: (\d+)", report)
+        assert selected and tested, report
+        assert int(tested.group(1)) == int(selected.group(1)) == int(selected.group(2)) >= 10, report
+    finally:
+        for process in processes:
+            terminate(process)
