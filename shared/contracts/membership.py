@@ -17,7 +17,7 @@ from datetime import time
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import MessageData
 from shared.contracts.topics import Topic
@@ -171,3 +171,12 @@ class ContactUpdated(MessageData):
 
     def subject(self) -> str:
         return str(self.member_id)
+
+
+class SessionsRevoked(PersonMessage):
+    """The person's access tokens issued up to `revoked_at` are no longer accepted anywhere (they logged
+    out, or their sessions were ended); they log in again."""
+
+    event_type: ClassVar[str] = "member.sessions_revoked"
+    event_version: ClassVar[int] = 1
+    revoked_at: AwareDatetime

@@ -9,6 +9,7 @@ import asyncpg
 
 from shared.contracts.envelope import Envelope, MessageData
 from shared.contracts.registry import model_for
+from shared.db.revocations import apply_identity_fact
 
 
 async def record_once(conn: asyncpg.Connection, consumer: str, event_id: UUID) -> bool:
@@ -50,5 +51,6 @@ async def apply_once(pool: asyncpg.Pool, consumer: str, envelope: Envelope, effe
     async with pool.acquire() as conn, conn.transaction():
         if not await record_once(conn, consumer, envelope.event_id):
             return False
+        await apply_identity_fact(conn, data)  # every service refuses revoked sessions, whatever it consumes
         await effect(conn, data)
     return True

@@ -14,7 +14,9 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
+from shared.db.revocations import is_revoked
 from shared.dependencies import STATE_KEY, Dependencies
+from shared.errors import Unauthorized
 from shared.web.auth import Principal
 
 D = TypeVar("D", bound=Dependencies)
@@ -33,8 +35,20 @@ def provide_pool(state: State) -> asyncpg.Pool:
 
 
 async def provide_caller(request: Request[Any, Any, Any]) -> Principal:
-    """The caller, from a valid bearer token (401 otherwise); roles as the token states them."""
-    return await dependencies_of(request.app.state, Dependencies).jwt_validator.principal_from(request)
+    """The caller, from a valid bearer token (401 otherwise) whose session was not revoked since it was
+    issued (logout, erasure); roles as the token states them."""
+    dependencies = dependencies_of(request.app.state, Dependencies)
+    principal = await dependencies.jwt_validator.principal_from(request)
+    await refuse_revoked(dependencies, principal)
+    return principal
+
+
+async def refuse_revoked(dependencies: Dependencies, principal: Principal) -> None:
+    """Unauthorized when the principal's session was revoked after their token was issued."""
+    if dependencies.pool is not None and await is_revoked(
+        dependencies.pool, principal.member_id, float(principal.claims.get("iat", 0))
+    ):
+        raise Unauthorized("this session has ended (logged out or erased); log in again")
 
 
 async def provide_me(caller: NamedDependency[Principal]) -> UUID:

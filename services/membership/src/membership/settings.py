@@ -22,7 +22,7 @@ class TokenSettings(BaseSettings):
         default=None,
         description="a Fernet key (from a Kubernetes Secret) that encrypts the signing keys kept in the database",
     )
-    access_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    access_ttl_seconds: int = Field(default=300, ge=60, le=3600, description="the web client refreshes them")
     refresh_ttl_days: int = Field(default=30, ge=1, le=365)
 
 

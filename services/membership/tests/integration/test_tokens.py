@@ -168,3 +168,20 @@ async def test_concurrent_wrong_passwords_are_checked_no_more_than_the_limit(api
     statuses = Counter(response.status_code for response in responses)
     assert statuses[401] <= 5, f"{statuses[401]} guesses were checked; the limit per account is 5"
     assert statuses[401] + statuses[429] == 30, statuses
+
+
+async def test_logout_ends_the_access_token_at_once_and_tells_the_other_services(api: Api) -> None:
+    person = await api.person()
+    tokens = await api.login(person.email)
+    me = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert (await api.client.get("/me", headers=me)).status_code == 200
+
+    assert (await api.client.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]})).status_code == 204
+
+    ended = await api.client.get("/me", headers=me)
+    assert ended.status_code == 401 and "session has ended" in ended.json()["detail"]
+    await asyncio.sleep(1.1)  # token times are whole seconds
+    fresh = await api.login(person.email)
+    assert (
+        await api.client.get("/me", headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    ).status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -13,7 +13,10 @@ from membership.adapters.signing_keys import KeyRing
 from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
 from membership.domain.accounts import EmailTaken, Registration
+from membership.service_layer.announcements import announce_person_fact
 from membership.settings import LoginThrottleSettings
+from shared.contracts.membership import SessionsRevoked
+from shared.db import revocations
 from shared.errors import Conflict, TooManyRequests, Unauthorized
 
 BAD_CREDENTIALS = "the e-mail address or the password is not right"
@@ -80,9 +83,15 @@ async def refresh(pool: asyncpg.Pool, config: AuthConfig, refresh_token: str) ->
 
 
 async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
-    """Revoke the refresh token (unknown or already revoked tokens are fine: the outcome is the same)."""
-    async with pool.acquire() as conn:
-        await tokens.revoke_refresh_token(conn, refresh_token)
+    """Revoke the refresh token, and end the access tokens issued until now everywhere (every service reads
+    `member.sessions_revoked`). Unknown or already revoked tokens are fine: the outcome is the same."""
+    async with pool.acquire() as conn, conn.transaction():
+        member_id = await tokens.revoke_refresh_token(conn, refresh_token)
+        if member_id is None:
+            return
+        now = datetime.now(UTC)
+        await revocations.revoke(conn, member_id, now)
+        await announce_person_fact(conn, SessionsRevoked(member_id=member_id, revoked_at=now))
 
 
 async def _issue(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:

@@ -15,7 +15,7 @@ from notifications.adapters.inbox_listener import InboxListener
 from notifications.dependencies import NotificationsDependencies
 from notifications.domain.unsubscribe import Secret
 from shared.web.auth import Principal
-from shared.web.dependencies import dependencies_of
+from shared.web.dependencies import dependencies_of, refuse_revoked
 
 ACCESS_TOKEN_PARAMETER = QueryParameter(
     name="access_token",
@@ -40,10 +40,14 @@ async def provide_stream_caller(
     request: Request[Any, Any, Any], access_token: Annotated[str | None, ACCESS_TOKEN_PARAMETER] = None
 ) -> Principal:
     """Like `caller`, but the token may also come as `?access_token=` (the Authorization header wins)."""
-    validator = _mine(request.app.state).jwt_validator
+    dependencies = _mine(request.app.state)
+    validator = dependencies.jwt_validator
     if request.headers.get("authorization") or not access_token:
-        return await validator.principal_from(request)
-    return await validator.principal_of(access_token)
+        principal = await validator.principal_from(request)
+    else:
+        principal = await validator.principal_of(access_token)
+    await refuse_revoked(dependencies, principal)
+    return principal
 
 
 DEPENDENCIES = {
