@@ -112,7 +112,26 @@ class BackgroundWorker(Protocol):
     async def stop(self) -> None: ...
 
 
-class MessagingWorkers:
+class HttpOnlyWorkers:
+    """An HTTP-only service's workers: its background workers alone (no outbox, no consumers)."""
+
+    def __init__(self, background: Sequence[BackgroundWorker] = ()) -> None:
+        self.background = list(background)
+
+    async def start(self) -> None:
+        for worker in self.background:
+            await worker.start()
+
+    async def quiesce(self) -> None:
+        """Stop the background workers (nothing is written on its own any more)."""
+        for worker in reversed(self.background):
+            await worker.stop()
+
+    async def stop(self) -> None:
+        await self.quiesce()
+
+
+class MessagingWorkers(HttpOnlyWorkers):
     """Consumers, the outbox relay and the service's background workers. On stop, background workers stop
     first (they write to the outbox), then the outbox is flushed, then consumers commit and leave."""
 
@@ -125,22 +144,16 @@ class MessagingWorkers:
         background: Sequence[BackgroundWorker] = (),
         drain_timeout: float = 30.0,
     ):
+        super().__init__(background)
         self.broker = broker
         self.relay = relay
         self.pool = pool
-        self.background = list(background)
         self.drain_timeout = drain_timeout
 
     async def start(self) -> None:
         await self.relay.start()
         await self.broker.start()
-        for worker in self.background:
-            await worker.start()
-
-    async def quiesce(self) -> None:
-        """Stop the background workers (nothing writes to the outbox on its own any more)."""
-        for worker in reversed(self.background):
-            await worker.stop()
+        await super().start()
 
     async def stop(self) -> None:
         await self.quiesce()
@@ -149,24 +162,6 @@ class MessagingWorkers:
         await self.relay.stop()
         await self.broker.stop()
         await self.pool.close()
-
-
-class HttpOnlyWorkers:
-    """An HTTP-only service's workers: its background workers alone (no outbox, no consumers)."""
-
-    def __init__(self, background: Sequence[BackgroundWorker] = ()) -> None:
-        self.background = list(background)
-
-    async def start(self) -> None:
-        for worker in self.background:
-            await worker.start()
-
-    async def quiesce(self) -> None:
-        for worker in reversed(self.background):
-            await worker.stop()
-
-    async def stop(self) -> None:
-        await self.quiesce()
 
 
 DependenciesT = TypeVar("DependenciesT", bound=Dependencies)

@@ -104,6 +104,8 @@ def malformed_input_handler(_: Request[Any, Any, Any], exc: Exception) -> Respon
         detail = "the request body is not valid UTF-8 text; send JSON encoded in UTF-8"
     elif isinstance(exc, RecursionError):
         detail = "the request body is nested too deeply; no field takes more than a few levels"
+    elif isinstance(exc, asyncpg.DataError) and not isinstance(exc, asyncpg.NumericValueOutOfRangeError):
+        detail = "a value in the request cannot be stored as given; check the numbers and dates it holds"
     else:
         detail = "a number in the request is out of range; whole numbers must fit in 64 bits"
     return Response(_body(400, detail), status_code=400, media_type=MediaType.JSON)
@@ -117,6 +119,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     RecursionError: malformed_input_handler,
     OverflowError: malformed_input_handler,
     asyncpg.NumericValueOutOfRangeError: malformed_input_handler,
+    asyncpg.DataError: malformed_input_handler,  # a value the database cannot take (out of range, malformed)
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }

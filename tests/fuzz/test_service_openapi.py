@@ -4,9 +4,6 @@ from a running membership (an admin of an association, with every consent): no s
 
 from __future__ import annotations
 
-import asyncio
-import os
-import re
 import sys
 from pathlib import Path
 from uuid import uuid4
@@ -24,7 +21,8 @@ from shared.testing.eventually import eventually
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
 
-SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+from .schemathesis_run import assert_no_server_error
+
 PASSWORD = "correct horse battery staple"
 MIGRATIONS = {"matching": MATCHING, "notifications": NOTIFICATIONS}
 
@@ -104,31 +102,7 @@ async def test_no_operation_answers_with_a_server_error(
         for url in (membership, base):
             await eventually(lambda u=url: ready(u), timeout=90, interval=0.25, what=f"{url} ready")
         token = await admin_token(membership, membership_db)
-        run = await asyncio.create_subprocess_exec(
-            str(SCHEMATHESIS),
-            "run",
-            f"{base}/schema/openapi.json",
-            "--checks",
-            "not_a_server_error",
-            "--max-examples",
-            os.environ.get("FUZZ_MAX_EXAMPLES", "25"),
-            "--header",
-            f"Authorization: Bearer {token}",
-            "--seed",
-            "20261201",
-            "--no-color",
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await asyncio.wait_for(run.communicate(), timeout=600)
-        report = output.decode()
-        log = (tmp_path / f"{service}.log").read_text()[-4000:]
-        assert run.returncode == 0, report[-8000:] + "\n--- service log ---\n" + log
-        selected = re.search(r"Selected: (\d+)/(\d+)", report)
-        tested = re.search(r"Tested: (\d+)", report)
-        assert selected and tested, report
-        assert int(tested.group(1)) == int(selected.group(1)) == int(selected.group(2)) >= 10, report
+        await assert_no_server_error(base, token, tmp_path, tmp_path / f"{service}.log")
     finally:
         for process in processes:
             terminate(process)

@@ -125,7 +125,7 @@ class AdminController(Controller):
         ] = None,
         status: FromQuery[Status | None] = None,
         role: FromQuery[Role | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> MemberPageRead:
         """Members of this association, by name, optionally filtered."""
@@ -206,7 +206,7 @@ class AdminController(Controller):
         association_id: FromPath[UUID],
         pool: Pool,
         actor: Caller,
-        before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        before_id: Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> AuditPageRead:
         """Health-data reads and changes through this association and by its members, newest first."""

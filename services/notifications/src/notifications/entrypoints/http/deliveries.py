@@ -59,7 +59,7 @@ class DeliveryStatusController(Controller):
         pool: Pool,
         caller: Caller,
         status: FromQuery[DeliveryStatus | None] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> DeliveriesRead:
         """The association's e-mail deliveries, newest first (of one status when given), with counts per status.
