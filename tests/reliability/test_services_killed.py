@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from pathlib import Path
@@ -27,14 +28,17 @@ import pytest
 from matching.bootstrap import MIGRATIONS as MATCHING
 from membership.bootstrap import MIGRATIONS as MEMBERSHIP
 from notifications.bootstrap import MIGRATIONS as NOTIFICATIONS
-from shared.embedded import free_port
+from shared.contracts import Topic
+from shared.embedded import EmbeddedBroker, free_port
 from shared.embedded.process import spawn
 from shared.embedded.smtp_sink import start_sink
 from shared.testing.eventually import eventually
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.topics import make_topics
 
 PASSWORD = "a long walk on the coast"
+GROUPS = ("matching", "notifications")
 NEWCOMERS = 30
 KILL_AFTER = {5: "membership", 12: "matching", 20: "notifications"}  # accepted joins → whom to kill
 
@@ -147,10 +151,31 @@ async def effects(databases: dict[str, str], mail: Path) -> tuple[Counter[str], 
     return requests, emails
 
 
+@pytest.fixture
+def own_broker(kafka: KafkaServer) -> Iterator[KafkaServer]:
+    """A broker of this test's own: the services' fixed consumer groups (killed mid-stream here) must not
+    share group state with the in-process services of other tests on the session's broker."""
+    if kafka.origin != "embedded":
+        yield kafka  # a real Kafka cluster copes; its topics are shared
+        return
+    broker = EmbeddedBroker(free_port())
+    broker.start()
+    try:
+        yield KafkaServer(broker.bootstrap_servers, "embedded", "embedded")
+    finally:
+        broker.stop()
+
+
 @pytest.mark.slow
 async def test_each_service_killed_mid_stream_loses_nothing_and_repeats_nothing(
-    service_database: ServiceDatabase, kafka: KafkaServer, tmp_path: Path
+    service_database: ServiceDatabase, own_broker: KafkaServer, tmp_path: Path
 ) -> None:
+    kafka = own_broker
+    await make_topics(
+        kafka.bootstrap_servers,
+        *(str(topic) for topic in Topic),
+        *(f"{topic}.{group}.dlq" for topic in (Topic.MEMBER, Topic.CONTACT, Topic.MATCH) for group in GROUPS),
+    )
     databases = {
         "membership": await service_database(MEMBERSHIP),
         "matching": await service_database(MATCHING),
