@@ -4,10 +4,12 @@ notifications service as `bootstrap` builds it (consumers, the e-mail sender, th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from aiokafka import AIOKafkaProducer
 
 from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
@@ -17,6 +19,7 @@ from shared.contracts import Envelope, Topic, new_envelope
 from shared.contracts.matching import MatchProposed
 from shared.contracts.membership import ContactUpdated, MemberJoined
 from shared.db.pool import DatabaseSettings
+from shared.embedded import EmbeddedBroker, free_port
 from shared.messaging import KafkaSettings
 from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
@@ -25,9 +28,25 @@ from shared.testing.topics import make_topics
 from .mail_harness import MailCatcher, mail_fixture, sender_settings  # noqa: F401  # the fixture
 
 
+@pytest.fixture
+def own_kafka(kafka_settings: KafkaSettings) -> Iterator[KafkaSettings]:
+    """A broker of this test's own (on the embedded one): the fixed 'notifications' group must not share
+    group state with the notifications processes other tests start and stop on the session's broker."""
+    if kafka_settings.profile != "embedded":
+        yield kafka_settings
+        return
+    broker = EmbeddedBroker(free_port())
+    broker.start()
+    try:
+        yield kafka_settings.model_copy(update={"bootstrap_servers": broker.bootstrap_servers})
+    finally:
+        broker.stop()
+
+
 async def test_messages_on_the_broker_become_emails_once(
-    service_database: ServiceDatabase, kafka_settings: KafkaSettings, mail: MailCatcher
+    service_database: ServiceDatabase, own_kafka: KafkaSettings, mail: MailCatcher
 ) -> None:
+    kafka_settings = own_kafka
     bootstrap_servers = kafka_settings.bootstrap_servers
     topics = [Topic.MEMBER, Topic.CONTACT, Topic.MATCH]
     await make_topics(bootstrap_servers, *topics, *(f"{topic}.{GROUP}.dlq" for topic in topics))
