@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
@@ -42,3 +43,40 @@ async def assert_no_server_error(
     tested = re.search(r"Tested: (\d+)", report)
     assert selected and tested, report
     assert int(tested.group(1)) == int(selected.group(1)) == int(selected.group(2)) - len(exclude) >= least, report
+
+
+async def caller_token(
+    membership: str, database_url: str, *, roles: list[str], federation_roles: tuple[str, ...] = (), password: str
+) -> str:
+    """A token, from a running membership, of a new person holding `roles` in a new association and
+    `federation_roles`."""
+    import asyncpg
+    import httpx
+
+    email = f"fuzz-{uuid4().hex[:8]}@example.org"
+    async with httpx.AsyncClient(base_url=membership) as client:
+        body = {"email": email, "password": password, "display_name": "Fuzz"}
+        registered = await client.post("/auth/register", json=body)
+        assert registered.status_code == 201, registered.text
+        member_id, association_id = registered.json()["member_id"], uuid4()
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute(
+                "UPDATE accounts SET federation_roles = $2 WHERE member_id = $1", member_id, federation_roles
+            )
+            await conn.execute(
+                "INSERT INTO associations (association_id, name, slug) VALUES ($1, 'Fuzz', $2)",
+                association_id,
+                f"fuzz-{association_id.hex[:8]}",
+            )
+            await conn.execute(
+                "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
+                " VALUES ($1, $2, $3, 'active', now())",
+                member_id,
+                association_id,
+                roles,
+            )
+        finally:
+            await conn.close()
+        login = await client.post("/auth/login", json={"email": email, "password": password})
+        return str(login.json()["access_token"])

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from uuid import uuid4
 
-import asyncpg
 import httpx
 import pytest
 
@@ -18,7 +16,7 @@ from shared.embedded.process import spawn, terminate
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
 
-from .schemathesis_run import assert_no_server_error
+from .schemathesis_run import assert_no_server_error, caller_token
 
 PASSWORD = "correct horse battery staple"
 
@@ -33,38 +31,6 @@ async def _wait_ready(base: str, log: Path, timeout: float = 60.0) -> None:
                 pass
             await asyncio.sleep(0.25)
     raise AssertionError(f"membership did not become ready:\n{log.read_text()[-4000:]}")
-
-
-async def _caller_with_every_role(base: str, database_url: str) -> str:
-    """A token of a person who is a federation admin and an admin of an association, with consents given."""
-    email = f"fuzz-{uuid4().hex[:8]}@example.org"
-    async with httpx.AsyncClient(base_url=base) as client:
-        registered = await client.post(
-            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Fuzz"}
-        )
-        assert registered.status_code == 201, registered.text
-        conn = await asyncpg.connect(database_url)
-        try:
-            member_id = registered.json()["member_id"]
-            await conn.execute(
-                "UPDATE accounts SET federation_roles = '{federation_admin}' WHERE member_id = $1", member_id
-            )
-            association_id = uuid4()
-            await conn.execute(
-                "INSERT INTO associations (association_id, name, slug) VALUES ($1, 'Fuzz', $2)",
-                association_id,
-                f"fuzz-{association_id.hex[:8]}",
-            )
-            await conn.execute(
-                "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
-                " VALUES ($1, $2, '{member,admin}', 'active', now())",
-                member_id,
-                association_id,
-            )
-        finally:
-            await conn.close()
-        token = (await client.post("/auth/login", json={"email": email, "password": PASSWORD})).json()
-        return str(token["access_token"])
 
 
 @pytest.mark.slow
@@ -87,7 +53,9 @@ async def test_no_operation_answers_with_a_server_error(
     process = spawn([sys.executable, "-m", "membership", "serve"], env=env, log_path=log)
     try:
         await _wait_ready(base, log)
-        token = await _caller_with_every_role(base, database_url)
+        token = await caller_token(
+            base, database_url, roles=["member", "admin"], federation_roles=("federation_admin",), password=PASSWORD
+        )
         # Erasing its own caller would turn every later call into a 401; erasure has its own tests.
         await assert_no_server_error(base, token, tmp_path, log, exclude=("erase_me",), least=40)
     finally:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from uuid import uuid4
 
-import asyncpg
 import httpx
 import pytest
 
@@ -21,7 +19,7 @@ from shared.testing.eventually import eventually
 from shared.testing.infrastructure import KafkaServer
 from shared.testing.plugin import ServiceDatabase
 
-from .schemathesis_run import assert_no_server_error
+from .schemathesis_run import assert_no_server_error, caller_token
 
 PASSWORD = "correct horse battery staple"
 MIGRATIONS = {"matching": MATCHING, "notifications": NOTIFICATIONS}
@@ -33,35 +31,6 @@ async def ready(base: str) -> bool:
             return (await client.get("/ready")).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-async def admin_token(membership: str, database_url: str) -> str:
-    """A token of an admin (and member) of an association, from membership itself."""
-    email = f"fuzz-{uuid4().hex[:8]}@example.org"
-    async with httpx.AsyncClient(base_url=membership) as client:
-        registered = await client.post(
-            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "F"}
-        )
-        assert registered.status_code == 201, registered.text
-        conn = await asyncpg.connect(database_url)
-        try:
-            association_id = uuid4()
-            await conn.execute(
-                "INSERT INTO associations (association_id, name, slug) VALUES ($1, 'Fuzz', $2)",
-                association_id,
-                f"fuzz-{association_id.hex[:8]}",
-            )
-            await conn.execute(
-                "INSERT INTO memberships (member_id, association_id, roles, status, joined_at)"
-                " VALUES ($1, $2, '{member,admin,mentor}', 'active', now())",
-                registered.json()["member_id"],
-                association_id,
-            )
-        finally:
-            await conn.close()
-        return str(
-            (await client.post("/auth/login", json={"email": email, "password": PASSWORD})).json()["access_token"]
-        )
 
 
 @pytest.mark.slow
@@ -101,7 +70,7 @@ async def test_no_operation_answers_with_a_server_error(
     try:
         for url in (membership, base):
             await eventually(lambda u=url: ready(u), timeout=90, interval=0.25, what=f"{url} ready")
-        token = await admin_token(membership, membership_db)
+        token = await caller_token(membership, membership_db, roles=["member", "admin", "mentor"], password=PASSWORD)
         await assert_no_server_error(base, token, tmp_path, tmp_path / f"{service}.log")
     finally:
         for process in processes:
