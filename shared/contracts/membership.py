@@ -180,3 +180,60 @@ class SessionsRevoked(PersonMessage):
     event_type: ClassVar[str] = "member.sessions_revoked"
     event_version: ClassVar[int] = 1
     revoked_at: AwareDatetime
+
+
+class AccountMail(MessageData):
+    """An e-mail about the account itself, asked of notifications: a sign-in code, a password-reset link, an
+    invitation, a warning that someone tried to register the address. Sent whatever the person's consents,
+    preferences and quiet hours (it is what they asked for, or about their account's safety).
+
+    Travels only on `membership.account.v1`, read by notifications only, kept one hour (the codes and links
+    it carries expire sooner), and deleted from membership's outbox as soon as it is published. It carries
+    the address itself: the person may not have joined an association, so no contact record is known yet.
+    """
+
+    topic: ClassVar[Topic] = Topic.ACCOUNT
+    member_id: UUID
+    email: str
+    locale: str = "en"
+
+    def subject(self) -> str:
+        return str(self.member_id)
+
+
+class SignInCodeIssued(AccountMail):
+    """A one-time sign-in code the person asked for (instead of their password)."""
+
+    event_type: ClassVar[str] = "account.sign_in_code_issued"
+    event_version: ClassVar[int] = 1
+    code: str = Field(description="the one-time code; useless after `expires_at` or once used")
+    expires_at: AwareDatetime
+
+
+class PasswordResetRequested(AccountMail):
+    """A single-use link to choose a new password."""
+
+    event_type: ClassVar[str] = "account.password_reset_requested"
+    event_version: ClassVar[int] = 1
+    token: str = Field(description="the link's one-time token; useless after `expires_at` or once used")
+    expires_at: AwareDatetime
+
+
+class RegistrationAttempted(AccountMail):
+    """Someone registered with an address that already has an account: its owner is told (the registration
+    itself answers the same as for a new address, so it reveals nothing)."""
+
+    event_type: ClassVar[str] = "account.registration_attempted"
+    event_version: ClassVar[int] = 1
+
+
+class InvitationIssued(AccountMail):
+    """An association admin invited this address (by import): a link to accept, and for a new account to
+    choose a password. Nothing is linked to the association until the owner accepts."""
+
+    event_type: ClassVar[str] = "account.invited"
+    event_version: ClassVar[int] = 1
+    association_name: str
+    token: str = Field(description="the invitation's one-time token; useless after `expires_at` or once used")
+    expires_at: AwareDatetime
+    new_account: bool = Field(description="whether accepting also sets the account's first password")

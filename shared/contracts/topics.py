@@ -13,6 +13,7 @@ class Topic(StrEnum):
 
     MEMBER = "membership.member.v1"
     CONTACT = "membership.contact.v1"  # personal data; compacted; read by notifications only
+    ACCOUNT = "membership.account.v1"  # account e-mails with one-time secrets; kept one hour; notifications only
     CONFERENCE = "events.conference.v1"
     REGISTRATION = "events.registration.v1"
     MATCH = "matching.match.v1"
@@ -20,6 +21,11 @@ class Topic(StrEnum):
     @property
     def owner(self) -> str:
         return self.value.split(".", 1)[0]
+
+
+# Topics whose messages carry one-time secrets (sign-in codes, reset links): the relay deletes an outbox row
+# of these as soon as the broker has it, instead of keeping it for the outbox's retention.
+UNKEPT_TOPICS: frozenset[str] = frozenset({Topic.ACCOUNT})
 
 
 def dead_letter_topic(topic: str, group: str) -> str:

@@ -12,7 +12,7 @@
   for good is parked (`failed_at`, `error`, a metric and an error log) and the rows after it go on; on a
   transient error the rows not yet acknowledged wait and the relay backs off. No acknowledged row is sent
   again; a crash between the acks and the commit may publish a batch twice (consumers dedupe by event_id);
-- published rows are purged after `retention`.
+- published rows are purged after `retention`; rows of `UNKEPT_TOPICS` (one-time secrets) at once.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from aiokafka import AIOKafkaProducer, errors
 from prometheus_client import Counter
 
 from shared.contracts.envelope import Envelope, MessageData, new_envelope
+from shared.contracts.topics import UNKEPT_TOPICS
 from shared.db.locks import LockKey, try_transaction_lock
 from shared.db.notified_worker import NotifiedWorker
 from shared.messaging import correlation
@@ -222,6 +223,11 @@ class OutboxRelay(NotifiedWorker):
                 (o for o in outcomes if o is not None and not isinstance(o, PERMANENT_PRODUCER_ERRORS)), None
             )
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", acknowledged)
+            unkept = [
+                row["id"] for row, o in zip(rows, outcomes, strict=True) if o is None and row["topic"] in UNKEPT_TOPICS
+            ]
+            if unkept:  # one-time secrets: no copy is kept once the broker has them
+                await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", unkept)
             for row, error in refused:
                 await _park(conn, row, error)
         for row, outcome in zip(rows, outcomes, strict=True):

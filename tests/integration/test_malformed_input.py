@@ -53,7 +53,7 @@ async def service(
         if name == "membership":
             email = f"{uuid4().hex[:8]}@example.org"
             body = {"email": email, "password": "correct horse battery staple", "display_name": "M"}
-            assert (await client.post("/auth/register", json=body)).status_code == 201
+            assert (await client.post("/auth/register", json=body)).status_code == 202
             login = await client.post("/auth/login", json={"email": email, "password": body["password"]})
             token = login.json()["access_token"]
         else:

@@ -47,8 +47,11 @@ class Api:
         body = {"email": email or f"{uuid4().hex[:10]}@example.org", "password": password, **profile}
         body.setdefault("display_name", "Test Person")
         response = await self.client.post("/auth/register", json=body)
-        assert response.status_code == 201, response.text
-        return UUID(response.json()["member_id"])
+        assert response.status_code == 202, response.text
+        member_id: UUID = await self.pool.fetchval(
+            "SELECT member_id FROM accounts WHERE lower(email) = lower($1)", body["email"]
+        )
+        return member_id
 
     async def login(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
         response = await self.client.post("/auth/login", json={"email": email, "password": password})

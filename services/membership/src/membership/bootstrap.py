@@ -14,7 +14,7 @@ from membership.demo import DEMO_EMAILS, DEMO_PASSWORD, load_demo_data
 from membership.entrypoints.http import ROUTES
 from membership.entrypoints.http.dependencies import DEPENDENCIES, MembershipDependencies
 from membership.service_layer.auth import AuthConfig
-from membership.settings import LoginThrottleSettings, TokenSettings
+from membership.settings import EmailChallengeSettings, LoginThrottleSettings, TokenSettings
 from shared.contracts import Topic
 from shared.db.pool import create_pool
 from shared.sealing import Sealer
@@ -27,7 +27,7 @@ SPEC = ServiceSpec(
     migrations=MIGRATIONS,
     route_handlers=ROUTES,
     dependencies=DEPENDENCIES,
-    publishes=[Topic.MEMBER, Topic.CONTACT],
+    publishes=[Topic.MEMBER, Topic.CONTACT, Topic.ACCOUNT],
     description="People, associations, roles, condition profiles, availability and consent; issues access tokens.",
 )
 NAME = SPEC.name
@@ -37,6 +37,7 @@ NAME = SPEC.name
 class MembershipSettings(ServiceSettings):
     tokens: TokenSettings = field(default_factory=TokenSettings)
     login_throttle: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
+    email_challenges: EmailChallengeSettings = field(default_factory=EmailChallengeSettings)
 
 
 def sealer(settings: MembershipSettings) -> Sealer:
@@ -57,6 +58,7 @@ async def auth_config(pool: asyncpg.Pool, settings: MembershipSettings) -> AuthC
         keys=ring,
         refresh_ttl=timedelta(days=settings.tokens.refresh_ttl_days),
         throttle=settings.login_throttle,
+        challenges=settings.email_challenges,
     )
 
 

@@ -34,3 +34,17 @@ class LoginThrottleSettings(BaseSettings):
     window_seconds: int = 900
     per_account: int = 5
     per_address: int = 20
+
+
+class EmailChallengeSettings(BaseSettings):
+    """One-time secrets sent by e-mail: how long each lives, and how often one may be asked for."""
+
+    model_config = SettingsConfigDict(env_prefix="EMAIL_CHALLENGE_", extra="ignore")
+
+    sign_in_code_minutes: int = Field(default=15, ge=1, le=60)
+    sign_in_code_attempts: int = Field(default=5, ge=1, le=10, description="wrong tries before a code is dead")
+    password_reset_minutes: int = Field(default=30, ge=5, le=240)
+    invitation_days: int = Field(default=14, ge=1, le=60)
+    requests_per_window: int = Field(
+        default=5, ge=1, description="e-mails of one kind per address in the login throttle's window"
+    )

@@ -11,7 +11,6 @@ from membership.adapters import audit
 from ..conftest import Api, Person
 
 
-
 async def admin_of(api: Api, association_id: UUID, **profile: Any) -> Person:
     return await api.member_of(association_id, roles=("member", "admin"), **profile)
 

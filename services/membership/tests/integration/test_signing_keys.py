@@ -33,7 +33,7 @@ async def test_keys_are_sealed_at_rest_and_rotate_without_downtime(service_datab
     email = "rotation@example.org"
     async with service_client(await bootstrap(settings)) as client:
         body = {"email": email, "password": PASSWORD, "display_name": "R"}
-        assert (await client.post("/auth/register", json=body)).status_code == 201
+        assert (await client.post("/auth/register", json=body)).status_code == 202
         old_token = await token_of(client, email)
     stored = await _stored(settings)
     assert stored and all(pem.startswith("fernet:") and "PRIVATE KEY" not in pem for pem in stored)

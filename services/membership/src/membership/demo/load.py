@@ -45,7 +45,7 @@ async def _create(pool: asyncpg.Pool, person: DemoPerson, federation_admin: Acto
     registration = Registration.model_validate(
         {**person.profile.model_dump(), "email": person.email, "password": SecretStr(DEMO_PASSWORD)}
     )
-    member_id = await auth.register(pool, registration)
+    member_id = await auth.create_account(pool, registration)
     actor = await _actor(pool, member_id)
     for kind in person.consents:
         await consents.record_consent(pool, actor, kind, True, CURRENT_VERSIONS[kind])

@@ -1,8 +1,10 @@
-"""Use cases: register, log in, refresh, log out; and who the caller of a request is."""
+"""Use cases: register, log in, refresh, log out; and who the caller of a request is.
+
+Sign-in by an e-mailed code and password reset are in `email_sign_in`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -14,9 +16,10 @@ from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
 from membership.domain.accounts import EmailTaken, Registration
 from membership.service_layer.announcements import announce_person_fact
-from membership.settings import LoginThrottleSettings
-from shared.contracts.membership import SessionsRevoked
+from membership.settings import EmailChallengeSettings, LoginThrottleSettings
+from shared.contracts.membership import RegistrationAttempted, SessionsRevoked
 from shared.db import revocations
+from shared.db.outbox import enqueue
 from shared.errors import Conflict, TooManyRequests, Unauthorized
 
 BAD_CREDENTIALS = "the e-mail address or the password is not right"
@@ -28,18 +31,46 @@ class AuthConfig:
     keys: KeyRing  # every key published in the JWKS (the issuer's among them)
     refresh_ttl: timedelta
     throttle: LoginThrottleSettings
+    challenges: EmailChallengeSettings = field(default_factory=EmailChallengeSettings)
 
 
-async def register(pool: asyncpg.Pool, registration: Registration) -> UUID:
-    """Create an account; Conflict when the e-mail address is taken. Nothing is published until they join."""
+async def register(pool: asyncpg.Pool, config: AuthConfig, registration: Registration) -> None:
+    """Create an account, or, when the address already has one, e-mail its owner instead: the answer is the
+    same either way, so registering reveals nothing about who has an account. The password is hashed in both
+    cases, so both take as long. Nothing is published about the person until they join."""
+    password_hash = await passwords.hash_password(registration.password.get_secret_value())
+    async with pool.acquire() as conn, conn.transaction():
+        try:
+            async with conn.transaction():  # a savepoint: a taken address rolls back only the insert
+                await accounts.insert_account(conn, uuid4(), registration.email, registration.profile(), password_hash)
+        except EmailTaken:
+            owner = await accounts.get_account_by_email(conn, registration.email)
+            if owner is not None and await may_mail(conn, config, "registration_attempted", owner.email):
+                await enqueue(
+                    conn,
+                    RegistrationAttempted(member_id=owner.member_id, email=owner.email, locale=owner.profile.locale),
+                )
+
+
+async def create_account(pool: asyncpg.Pool, registration: Registration) -> UUID:
+    """An account made by an operator's command (the demo data, the first federation admin), not by a
+    visitor: Conflict when the address is taken."""
     password_hash = await passwords.hash_password(registration.password.get_secret_value())
     member_id = uuid4()
     async with pool.acquire() as conn:
         try:
             await accounts.insert_account(conn, member_id, registration.email, registration.profile(), password_hash)
         except EmailTaken as error:
-            raise Conflict("an account with this e-mail address already exists; log in instead") from error
+            raise Conflict("an account with this e-mail address already exists") from error
     return member_id
+
+
+async def may_mail(conn: asyncpg.Connection, config: AuthConfig, kind: str, email: str) -> bool:
+    """Whether another e-mail of `kind` may go to `email` now: a few per throttle window, so no one can use
+    Fellowship to flood a mailbox. Counted in the caller's transaction."""
+    window = timedelta(seconds=config.throttle.window_seconds)
+    key = f"mail:{kind}:{email.strip().lower()}"
+    return await login_throttle.reserve_attempt(conn, {key: config.challenges.requests_per_window}, window) is not None
 
 
 async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: str, address: str) -> TokenPair:
@@ -55,7 +86,7 @@ async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: st
             attempt = await login_throttle.reserve_attempt(conn, limits, window)
         if attempt is None:
             raise TooManyRequests(
-                "too many failed logins; wait a few minutes before trying again",
+                "too many failed logins; wait a few minutes, or sign in with a code sent by e-mail",
                 headers={"Retry-After": str(config.throttle.window_seconds)},
             )
         found = await accounts.password_hash_for(conn, email.strip())
@@ -87,11 +118,20 @@ async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
     `member.sessions_revoked`). Unknown or already revoked tokens are fine: the outcome is the same."""
     async with pool.acquire() as conn, conn.transaction():
         member_id = await tokens.revoke_refresh_token(conn, refresh_token)
-        if member_id is None:
-            return
-        now = datetime.now(UTC)
-        await revocations.revoke(conn, member_id, now)
-        await announce_person_fact(conn, SessionsRevoked(member_id=member_id, revoked_at=now))
+        if member_id is not None:
+            await end_access_tokens(conn, member_id)
+
+
+async def end_access_tokens(conn: asyncpg.Connection, member_id: UUID) -> None:
+    """Access tokens issued to the person until now are refused here and, once they read the fact, everywhere."""
+    now = datetime.now(UTC)
+    await revocations.revoke(conn, member_id, now)
+    await announce_person_fact(conn, SessionsRevoked(member_id=member_id, revoked_at=now))
+
+
+async def issue_tokens(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:
+    """A new token pair for a person who just proved who they are."""
+    return await _issue(conn, config, member_id)
 
 
 async def _issue(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:

@@ -25,7 +25,7 @@ async def ensure_federation_admin(pool: asyncpg.Pool, registration: Registration
     """
     async with pool.acquire() as conn:
         existing = await accounts.get_account_by_email(conn, registration.email)
-    member_id = existing.member_id if existing else await auth.register(pool, registration)
+    member_id = existing.member_id if existing else await auth.create_account(pool, registration)
     async with pool.acquire() as conn, conn.transaction():
         account = await accounts.get_account(conn, member_id)
         assert account is not None
