@@ -96,7 +96,7 @@ async def test_a_password_reset_link_works_once_and_ends_every_session(api: Api)
     old_tokens = await api.login(person.email)
     token = await _reset_token_for(api, person.email)
 
-    weak = await api.client.post("/auth/password-reset/complete", json={"token": token, "password": "password12"})
+    weak = await api.client.post("/auth/password-reset/complete", json={"token": token, "password": "password123"})
     assert weak.status_code == 422 and "guess" in weak.json()["detail"], "refused, and the link stays usable"
     done = await api.client.post("/auth/password-reset/complete", json={"token": token, "password": NEW_PASSWORD})
     again = await api.client.post("/auth/password-reset/complete", json={"token": token, "password": NEW_PASSWORD})
