@@ -196,6 +196,7 @@ class AccountMail(MessageData):
     member_id: UUID
     email: str
     locale: str = "en"
+    time_zone: str = Field(default="UTC", description="IANA time zone the e-mail shows times in")
 
     def subject(self) -> str:
         return str(self.member_id)

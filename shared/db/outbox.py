@@ -103,6 +103,7 @@ class RelayConfig:
     retention: timedelta = timedelta(days=1)
     purge_interval: float = 600.0
     backoff_max: float = 5.0
+    unkept_topics: frozenset[str] = UNKEPT_TOPICS  # their rows are deleted once the broker has them
 
 
 # What the broker will never accept, however often it is asked: the row is parked, the rest go on. A topic
@@ -224,7 +225,9 @@ class OutboxRelay(NotifiedWorker):
             )
             await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", acknowledged)
             unkept = [
-                row["id"] for row, o in zip(rows, outcomes, strict=True) if o is None and row["topic"] in UNKEPT_TOPICS
+                row["id"]
+                for row, outcome in zip(rows, outcomes, strict=True)
+                if outcome is None and row["topic"] in self.config.unkept_topics
             ]
             if unkept:  # one-time secrets: no copy is kept once the broker has them
                 await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", unkept)

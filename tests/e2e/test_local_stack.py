@@ -30,9 +30,10 @@ def join_burst(ports: dict[str, int], count: int) -> list[str]:
         with httpx.Client(base_url=f"http://127.0.0.1:{ports['membership']}", timeout=30) as api:
             email, password = f"burst-{n}@example.org", "a long walk on the coast"
             body = {"email": email, "password": password, "display_name": f"Burst {n}"}
-            member_id: str = api.post("/auth/register", json=body).raise_for_status().json()["member_id"]
+            api.post("/auth/register", json=body).raise_for_status()
             tokens = api.post("/auth/login", json={"email": email, "password": password}).raise_for_status().json()
             me = {"Authorization": f"Bearer {tokens['access_token']}"}
+            member_id: str = api.get("/me", headers=me).raise_for_status().json()["member_id"]
             for kind in ("health_data", "peer_matching"):
                 consent = {"kind": kind, "granted": True, "version": "2026-01"}
                 api.post("/me/consents", headers=me, json=consent).raise_for_status()

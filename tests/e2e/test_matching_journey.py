@@ -93,8 +93,9 @@ def test_a_newcomer_is_proposed_a_mentor_declined_reproposed_and_accepted(
 
     # a newcomer with fibromyalgia, free on Tuesday and Thursday evenings in Paris
     body = {"email": "leo@example.org", "password": PASSWORD, "display_name": "Léo", "locale": "fr"}
-    member_id = ok(membership.post("/auth/register", json=body), 201)["member_id"]
+    ok(membership.post("/auth/register", json=body), 202)
     me = bearer(membership, "leo@example.org", PASSWORD)
+    member_id = ok(membership.get("/me", headers=me))["member_id"]
     for kind in ("health_data", "peer_matching", "email"):
         ok(
             membership.post("/me/consents", headers=me, json={"kind": kind, "granted": True, "version": "2026-01"}),

@@ -57,9 +57,10 @@ def test_newcomer_registers_joins_describes_themselves_mentors_exports_and_erase
 
     # register and log in
     body = {"email": "camille@example.org", "password": PASSWORD, "display_name": "Camille Roux", "locale": "fr"}
-    member_id = ok(api.post("/auth/register", json=body), 201)["member_id"]
+    ok(api.post("/auth/register", json=body), 202)
     tokens = ok(api.post("/auth/login", json={"email": "camille@example.org", "password": PASSWORD}))
     me = {"Authorization": f"Bearer {tokens['access_token']}"}
+    member_id = ok(api.get("/me", headers=me))["member_id"]
 
     # consent to health data and peer matching, then join the chronic-pain association
     for kind in ("health_data", "peer_matching"):

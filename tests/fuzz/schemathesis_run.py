@@ -57,10 +57,11 @@ async def caller_token(
     async with httpx.AsyncClient(base_url=membership) as client:
         body = {"email": email, "password": password, "display_name": "Fuzz"}
         registered = await client.post("/auth/register", json=body)
-        assert registered.status_code == 201, registered.text
-        member_id, association_id = registered.json()["member_id"], uuid4()
+        assert registered.status_code == 202, registered.text
+        association_id = uuid4()
         conn = await asyncpg.connect(database_url)
         try:
+            member_id = await conn.fetchval("SELECT member_id FROM accounts WHERE email = $1", email)
             await conn.execute(
                 "UPDATE accounts SET federation_roles = $2 WHERE member_id = $1", member_id, federation_roles
             )

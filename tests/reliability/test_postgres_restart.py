@@ -51,12 +51,12 @@ async def join(client: httpx.AsyncClient, association: str) -> UUID:
     async def register() -> httpx.Response:
         return await client.post("/auth/register", json={"email": email, "password": PASSWORD, "display_name": "R"})
 
-    registered = await eventually(register, until=lambda r: r.status_code == 201, timeout=60, interval=0.5)
+    await eventually(register, until=lambda r: r.status_code == 202, timeout=60, interval=0.5)
     tokens = (await client.post("/auth/login", json={"email": email, "password": PASSWORD})).json()
     me = {"Authorization": f"Bearer {tokens['access_token']}"}
     joined = await client.post(f"/associations/{association}/join", headers=me)
     assert joined.status_code == 201, joined.text
-    return UUID(registered.json()["member_id"])
+    return UUID((await client.get("/me", headers=me)).json()["member_id"])
 
 
 async def known_to_matching(matching: Service[object], member_id: UUID) -> bool:  # type: ignore[type-var]

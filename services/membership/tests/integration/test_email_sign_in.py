@@ -104,7 +104,9 @@ async def test_a_password_reset_link_works_once_and_ends_every_session(api: Api)
     assert done.status_code == 204, done.text
     assert again.status_code == 401 and "used already" in again.json()["detail"]
     assert (await api.client.post("/auth/login", json={"email": person.email, "password": PASSWORD})).status_code == 401
-    assert (await api.client.post("/auth/login", json={"email": person.email, "password": NEW_PASSWORD})).status_code == 200
+    assert (
+        await api.client.post("/auth/login", json={"email": person.email, "password": NEW_PASSWORD})
+    ).status_code == 200
     refreshed = await api.client.post("/auth/refresh", json={"refresh_token": old_tokens["refresh_token"]})
     assert refreshed.status_code == 401, "the reset ends the sessions opened before it"
     me = await api.client.get("/me", headers={"Authorization": f"Bearer {old_tokens['access_token']}"})

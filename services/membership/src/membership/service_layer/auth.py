@@ -48,7 +48,12 @@ async def register(pool: asyncpg.Pool, config: AuthConfig, registration: Registr
             if owner is not None and await may_mail(conn, config, "registration_attempted", owner.email):
                 await enqueue(
                     conn,
-                    RegistrationAttempted(member_id=owner.member_id, email=owner.email, locale=owner.profile.locale),
+                    RegistrationAttempted(
+                        member_id=owner.member_id,
+                        email=owner.email,
+                        locale=owner.profile.locale,
+                        time_zone=owner.profile.time_zone,
+                    ),
                 )
 
 

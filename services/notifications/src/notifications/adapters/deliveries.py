@@ -33,6 +33,8 @@ class NewDelivery:
     next_attempt_at: datetime
     message_id: str
     created_at: datetime
+    to_address: str | None = None  # account e-mails: the address the message carried
+    expires_at: datetime | None = None  # account e-mails: not sent after this
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,16 @@ class DueDelivery:
     message_id: str
     created_at: datetime
     retrying_since: datetime  # the retry period counts from here: creation, or an admin's retry
+    to_address: str | None = None
+    expires_at: datetime | None = None
 
 
 async def record(conn: asyncpg.Connection, delivery: NewDelivery) -> bool:
     """Insert unless this message already has an e-mail for this member; True when inserted."""
     status: str = await conn.execute(
         "INSERT INTO deliveries (delivery_id, event_id, member_id, channel, association_id, category, template,"
-        " context, urgent, status, status_reason, next_attempt_at, message_id, created_at)"
-        " VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " context, urgent, status, status_reason, next_attempt_at, message_id, created_at, to_address, expires_at)"
+        " VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         " ON CONFLICT (event_id, member_id, channel) DO NOTHING",
         delivery.delivery_id,
         delivery.event_id,
@@ -69,6 +73,8 @@ async def record(conn: asyncpg.Connection, delivery: NewDelivery) -> bool:
         delivery.next_attempt_at,
         delivery.message_id,
         delivery.created_at,
+        delivery.to_address,
+        delivery.expires_at,
     )
     return status == "INSERT 0 1"
 
@@ -79,7 +85,7 @@ async def claim_due(conn: asyncpg.Connection, now: datetime) -> DueDelivery | No
         raise RuntimeError("claim_due must run in the transaction that settles the delivery")
     row = await conn.fetchrow(
         "SELECT delivery_id, member_id, category, template, context, urgent, attempts, message_id, created_at,"
-        " coalesce(retrying_since, created_at) AS retrying_since"
+        " coalesce(retrying_since, created_at) AS retrying_since, to_address, expires_at"
         " FROM deliveries WHERE status IN ('pending', 'held') AND next_attempt_at <= $1"
         " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
         now,
@@ -105,9 +111,16 @@ async def wake_awaiting(conn: asyncpg.Connection, member_id: UUID) -> None:
         await conn.execute("SELECT pg_notify('deliveries', '')")
 
 
+# A settled account e-mail keeps no secret and no address: only its status.
+_WIPE_ONE_TIME = (
+    "context = CASE WHEN expires_at IS NULL THEN context ELSE '{}'::jsonb END,"
+    " to_address = CASE WHEN expires_at IS NULL THEN to_address END"
+)
+
+
 async def mark_sent(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, now: datetime) -> None:
     await conn.execute(
-        "UPDATE deliveries SET status = 'sent', status_reason = NULL, attempts = $2, sent_at = $3"
+        f"UPDATE deliveries SET status = 'sent', status_reason = NULL, attempts = $2, sent_at = $3, {_WIPE_ONE_TIME}"
         " WHERE delivery_id = $1",
         delivery_id,
         attempts,
@@ -144,7 +157,7 @@ async def settle(
 ) -> None:
     """Give up on a delivery: failed (after its attempts) or suppressed (not to be sent)."""
     await conn.execute(
-        "UPDATE deliveries SET status = $2, status_reason = $3, attempts = coalesce($4, attempts)"
+        f"UPDATE deliveries SET status = $2, status_reason = $3, attempts = coalesce($4, attempts), {_WIPE_ONE_TIME}"
         " WHERE delivery_id = $1",
         delivery_id,
         status,

@@ -11,6 +11,7 @@ with category "conferences", add the templates, and subscribe to its topic in en
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -49,7 +50,20 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     ),
 }
 
-TEMPLATES: frozenset[str] = frozenset(rule.template for rules in DISPATCH.values() for rule in rules)
+# Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's
+# consents, preferences and quiet hours, and never after they expire (those without an expiry of their own
+# within ACCOUNT_MAIL_LIFETIME); they have no inbox entry and no unsubscribe link.
+ACCOUNT_TEMPLATES: dict[str, str] = {
+    "account.sign_in_code_issued": "sign_in_code",
+    "account.password_reset_requested": "password_reset",
+    "account.registration_attempted": "registration_attempted",
+    "account.invited": "invitation",
+}
+ACCOUNT_MAIL_LIFETIME = timedelta(hours=72)
+
+TEMPLATES: frozenset[str] = frozenset(
+    [*(rule.template for rules in DISPATCH.values() for rule in rules), *ACCOUNT_TEMPLATES.values()]
+)
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,20 @@ def compose(
     to: str,
     to_name: str | None,
     message_id: str,
-    unsubscribe_link: str,
+    unsubscribe_link: str | None,
     date: datetime,
 ) -> EmailMessage:
-    """The MIME message (multipart/alternative), with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)."""
+    """The MIME message (multipart/alternative), with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)
+    unless it is an account e-mail (`unsubscribe_link` None: a code or link the person asked for)."""
     message = EmailMessage()
     message["Subject"] = _one_line(rendered.subject)
     message["From"] = sender
     message["To"] = recipient_address(to, to_name)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
-    message["List-Unsubscribe"] = f"<{unsubscribe_link}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_link is not None:
+        message["List-Unsubscribe"] = f"<{unsubscribe_link}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")

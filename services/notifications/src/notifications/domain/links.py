@@ -32,6 +32,12 @@ class Links:
                 return self.page("mentoring")
             case "mentor_approved":
                 return self.page("mentoring")
+            case "sign_in_code" | "registration_attempted":
+                return self.page("sign-in")
+            case "password_reset":
+                return self.page(f"password-reset/new?{urlencode({'token': data['token']})}")
+            case "invitation":
+                return self.page(f"invitations/accept?{urlencode({'token': data['token']})}")
             case _:
                 return self.page("")
 

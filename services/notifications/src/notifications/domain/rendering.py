@@ -9,6 +9,7 @@ from typing import Any
 from notifications.domain.dispatch import Role
 from notifications.domain.links import Links
 from notifications.domain.locales import format_datetime, pick_locale
+from shared.contracts.envelope import MessageData
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,16 @@ def template_data(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """What notifications keeps of a message's payload: the fields its templates and links use."""
     kept = TEMPLATE_FIELDS | ({"reason"} if event_type in CODED_REASONS else set())
     return {name: value for name, value in payload.items() if name in kept}
+
+
+# What an account e-mail's templates read: the one-time secret, its expiry, and the inviting association.
+ACCOUNT_FIELDS = frozenset({"code", "token", "expires_at", "association_name", "new_account"})
+
+
+def account_template_data(mail: MessageData) -> dict[str, Any]:
+    """What notifications keeps of an account e-mail until it is settled (then it is wiped): never the address,
+    which travels in its own column."""
+    return {name: value for name, value in mail.model_dump(mode="json").items() if name in ACCOUNT_FIELDS}
 
 
 def _first_slot(data: dict[str, Any], reader: Reader, local: Any) -> str | None:

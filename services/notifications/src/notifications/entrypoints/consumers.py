@@ -34,6 +34,10 @@ def register(broker: KafkaBroker, kafka: KafkaSettings) -> None:
         envelope = body if isinstance(body, Envelope) else Envelope.model_validate_json(body)
         await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))
 
+    @subscriber(broker, Topic.ACCOUNT, group=GROUP, settings=kafka)
+    async def on_account_mail(envelope: Envelope, deps: Deps) -> None:
+        await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))
+
     @subscriber(broker, Topic.MATCH, group=GROUP, settings=kafka)
     async def on_match(envelope: Envelope, deps: Deps) -> None:
         await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))

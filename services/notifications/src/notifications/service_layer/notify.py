@@ -19,12 +19,13 @@ from notifications.adapters.deliveries import NewDelivery, Status
 from notifications.adapters.inbox_writer import NewEntry
 from notifications.adapters.templates import Templates
 from notifications.domain.delivery import DEFAULT_POLICY, EmailPolicy, Hold, Recipient, Suppress, decide
-from notifications.domain.dispatch import Addressed, messages_for
+from notifications.domain.dispatch import ACCOUNT_MAIL_LIFETIME, ACCOUNT_TEMPLATES, Addressed, messages_for
 from notifications.domain.email_message import message_id_for
 from notifications.domain.links import Links
-from notifications.domain.rendering import Reader, template_context, template_data
+from notifications.domain.rendering import Reader, account_template_data, template_context, template_data
 from notifications.service_layer.directory import apply_directory_message
 from shared.contracts.envelope import Envelope, MessageData
+from shared.contracts.membership import AccountMail
 from shared.db.inbox import Effect
 from shared.dependencies import Clock, utc_now
 
@@ -40,9 +41,14 @@ class Notifier:
 
     def effect(self, envelope: Envelope) -> Effect:
         """The consumer's effect for `envelope`: the directory first (a welcome needs the time zone and
-        consents it brings), then the messages."""
+        consents it brings), then the messages. An account e-mail (`membership.account.v1`) is one delivery
+        to the address it carries and no inbox entry: a code or link belongs in the mailbox asked for."""
 
         async def apply(conn: asyncpg.Connection, data: MessageData) -> None:
+            if isinstance(data, AccountMail):
+                if not await directory.is_erased(conn, data.member_id):
+                    await deliveries.record(conn, self._account_delivery(envelope, data))
+                return
             await apply_directory_message(conn, data)
             await self.notify(conn, envelope, data)
 
@@ -58,6 +64,28 @@ class Notifier:
             if recipient is None or recipient.wants(message.rule.category, "inbox"):
                 await inbox_writer.add(conn, self._entry(envelope.event_id, message, reader, payload))
             await deliveries.record(conn, self._delivery(envelope, message, recipient, payload))
+
+    def _account_delivery(self, envelope: Envelope, mail: AccountMail) -> NewDelivery:
+        now = self.clock()
+        delivery_id = uuid4()
+        expires_at = getattr(mail, "expires_at", None) or now + ACCOUNT_MAIL_LIFETIME
+        return NewDelivery(
+            delivery_id=delivery_id,
+            event_id=envelope.event_id,
+            member_id=mail.member_id,
+            association_id=None,
+            category="account",
+            template=ACCOUNT_TEMPLATES[mail.event_type],
+            context={"data": account_template_data(mail), "locale": mail.locale, "time_zone": mail.time_zone},
+            urgent=True,
+            status="pending",
+            status_reason=None,
+            next_attempt_at=now,
+            message_id=message_id_for(delivery_id),
+            created_at=now,
+            to_address=mail.email,
+            expires_at=expires_at,
+        )
 
     def _entry(self, event_id: UUID, message: Addressed, reader: Reader, payload: dict[str, Any]) -> NewEntry:
         template = message.rule.template

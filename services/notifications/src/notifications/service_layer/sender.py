@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 from uuid import UUID
 
 import asyncpg
@@ -45,7 +45,7 @@ from notifications.adapters.deliveries import DueDelivery
 from notifications.adapters.smtp import DeliveryError
 from notifications.adapters.templates import Templates
 from notifications.domain.delivery import Hold, Recipient, Send, Suppress, decide, retry_delay
-from notifications.domain.email_message import UnsendableAddress, compose
+from notifications.domain.email_message import RenderedEmail, UnsendableAddress, compose
 from notifications.domain.links import Links
 from notifications.domain.rendering import Reader, template_context
 from notifications.domain.unsubscribe import sign
@@ -122,6 +122,9 @@ class EmailSender(NotifiedWorker):
 
     async def _settle(self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, now: datetime) -> None:
         """Send, postpone or give up one claimed delivery."""
+        if due.expires_at is not None:
+            await self._settle_account_mail(conn, mailer, due, now)
+            return
         recipient = await recipients.load(conn, due.member_id)
         decision = decide(
             recipient,
@@ -139,14 +142,47 @@ class EmailSender(NotifiedWorker):
                 await deliveries.postpone(conn, due.delivery_id, status, until, reason)
             case Send():
                 assert recipient is not None and recipient.email
-                await self._send(conn, mailer, due, recipient, now)
+                await self._send(conn, mailer, due, now, lambda: self._message(conn, due, recipient, now))
+
+    async def _settle_account_mail(
+        self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, now: datetime
+    ) -> None:
+        """An account e-mail goes to the address it carries, now, unless its code or link has expired."""
+        assert due.expires_at is not None
+        if due.expires_at <= now or due.to_address is None:
+            await deliveries.settle(conn, due.delivery_id, "suppressed", "expired")
+            return
+        address = due.to_address
+
+        async def message() -> EmailMessage:
+            locale = due.context.get("locale", "en")
+            reader = Reader(None, locale, due.context.get("time_zone"), "member")
+            rendered = self._render(
+                due, locale, template_context(due.template, due.context["data"], reader, self.links, None)
+            )
+            return compose(
+                rendered,
+                sender=self.sender_address,
+                to=address,
+                to_name=None,
+                message_id=due.message_id,
+                unsubscribe_link=None,
+                date=now,
+            )
+
+        await self._send(conn, mailer, due, now, message)
 
     async def _send(
-        self, conn: asyncpg.Connection, mailer: Mailer, due: DueDelivery, recipient: Recipient, now: datetime
+        self,
+        conn: asyncpg.Connection,
+        mailer: Mailer,
+        due: DueDelivery,
+        now: datetime,
+        message: Callable[[], Awaitable[EmailMessage]],
     ) -> None:
         attempts = due.attempts + 1
         try:
-            await mailer.send(await self._message(conn, due, recipient, now))
+            await mailer.send(await message())
         except DeliveryError as error:
             await self._failed(conn, due, attempts, error, now)
             return
@@ -182,11 +218,7 @@ class EmailSender(NotifiedWorker):
         )
         unsubscribe = self.links.unsubscribe(sign(recipient.member_id, due.category, self.secret))
         context = template_context(due.template, due.context["data"], reader, self.links, unsubscribe)
-        try:
-            rendered = self.templates.render(due.template, recipient.locale, context)
-        except Exception as error:  # a template bug must not stop the queue; a fixed template sends it later
-            log.exception("e-mail template failed", extra={"delivery_id": str(due.delivery_id)})
-            raise DeliveryError(f"template {due.template}: {error!r}", permanent=False) from error
+        rendered = self._render(due, recipient.locale, context)
         return compose(
             rendered,
             sender=self.sender_address,
@@ -196,6 +228,13 @@ class EmailSender(NotifiedWorker):
             unsubscribe_link=unsubscribe,
             date=now,
         )
+
+    def _render(self, due: DueDelivery, locale: str, context: dict[str, Any]) -> RenderedEmail:
+        try:
+            return self.templates.render(due.template, locale, context)
+        except Exception as error:  # a template bug must not stop the queue; a fixed template sends it later
+            log.exception("e-mail template failed", extra={"delivery_id": str(due.delivery_id)})
+            raise DeliveryError(f"template {due.template}: {error!r}", permanent=False) from error
 
     # -- the loop ----------------------------------------------------------------------------
     async def _drain(self) -> int:
