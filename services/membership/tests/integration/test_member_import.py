@@ -37,50 +37,62 @@ async def account_count(api: Api) -> int:
     return count
 
 
-async def test_a_good_file_creates_every_member_announced_without_a_password(api: Api) -> None:
-    association_id = await api.association(default_locale="fr", time_zone="Europe/Brussels")
+async def invitation_token(api: Api, email: str) -> tuple[str, dict[str, Any]]:
+    [mail] = [m["data"] for m in await api.messages("account.invited") if m["data"]["email"] == email]
+    return mail["token"], mail
+
+
+async def test_a_good_file_invites_every_address_and_links_nothing_before_they_accept(api: Api) -> None:
+    association_id = await api.association(default_locale="fr", time_zone="Europe/Brussels", name="Rare Together")
     admin = await admin_of(api, association_id)
+    before = await account_count(api)
 
     response = await upload(api, association_id, admin, csv_file(*GOOD))
 
     assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["imported"] == 5 and len(body["member_ids"]) == 5
-    assert "password" in body["note"]
-    rows = await api.pool.fetch(
-        "SELECT a.email, a.display_name, a.locale, a.time_zone, a.languages, a.is_caregiver, a.password_hash,"
-        " m.roles, m.status FROM accounts a JOIN memberships m USING (member_id)"
-        " WHERE m.association_id = $1 AND a.member_id = ANY($2::uuid[]) ORDER BY a.email",
-        association_id,
-        [UUID(i) for i in body["member_ids"]],
-    )
-    stored = {row["email"]: dict(row) for row in rows}
-    assert sorted(stored) == sorted(
+    assert response.json()["invited"] == 5 and "member_ids" not in response.json()
+    assert await account_count(api) == before, "no account is made for an address before its owner accepts"
+    invited = await api.messages("account.invited")
+    assert sorted(m["data"]["email"] for m in invited) == sorted(
         ["amina@example.org", "lucas@example.org", "grace@example.org", "tom@example.org", "elise@example.org"]
     )
-    assert all(row["password_hash"] is None and row["status"] == "active" for row in stored.values())
-    assert stored["amina@example.org"]["roles"] == ["member", "mentor"]
-    assert stored["tom@example.org"]["roles"] == ["member", "hcp"]
-    assert stored["grace@example.org"]["display_name"] == "Okafor, Grace"
-    assert stored["grace@example.org"]["languages"] == ["en", "fr"] and stored["grace@example.org"]["is_caregiver"]
-    # empty cells take the association's locale and time zone
-    assert (stored["lucas@example.org"]["locale"], stored["lucas@example.org"]["time_zone"]) == (
-        "fr",
-        "Europe/Brussels",
+    assert all(m["data"]["new_account"] and m["data"]["association_name"] == "Rare Together" for m in invited)
+    assert await api.messages("member.joined") == []
+
+    token, mail = await invitation_token(api, "lucas@example.org")
+    no_password = await api.client.post("/invitations/accept", json={"token": token})
+    assert no_password.status_code == 422 and "password" in no_password.json()["detail"]
+    accepted = await api.client.post("/invitations/accept", json={"token": token, "password": "a long walk home"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json() == {"association_id": str(association_id), "new_account": True}
+    again = await api.client.post("/invitations/accept", json={"token": token, "password": "a long walk home"})
+    assert again.status_code == 401, "an invitation works once"
+
+    stored = await api.pool.fetchrow(
+        "SELECT a.member_id, a.display_name, a.locale, a.time_zone, m.roles, m.status"
+        " FROM accounts a JOIN memberships m USING (member_id) WHERE a.email = 'lucas@example.org'"
     )
+    assert dict(stored) == {
+        "member_id": UUID(mail["member_id"]),
+        "display_name": "Lucas Martin",
+        "locale": "fr",  # empty cells take the association's locale and time zone
+        "time_zone": "Europe/Brussels",
+        "roles": ["member"],
+        "status": "active",
+    }
+    [joined] = await api.messages("member.joined")
+    assert joined["data"]["member_id"] == mail["member_id"] and joined["data"]["consents"] == []
+    [contact] = await api.messages("contact.updated")
+    assert contact["data"]["email"] == "lucas@example.org" and "Lucas" not in str(joined)
+    login = {"email": "lucas@example.org", "password": "a long walk home"}
+    assert (await api.client.post("/auth/login", json=login)).status_code == 200
 
-    joined = await api.messages("member.joined")
-    assert sorted(m["data"]["member_id"] for m in joined) == sorted(body["member_ids"])
-    assert all(m["data"]["consents"] == [] for m in joined)  # nobody consented to anything yet
-    member_topic = str(await api.messages())
-    contacts = await api.messages("contact.updated")
-    assert sorted(c["data"]["email"] for c in contacts) == sorted(stored)
-    assert "Amina" not in str(joined) and "amina@example.org" not in str(joined)
-    assert "Okafor" in member_topic  # only on the contact topic
-    assert all(c["topic"] == "membership.contact.v1" for c in contacts)
-
-    login = await api.client.post("/auth/login", json={"email": "amina@example.org", "password": "anything at all"})
-    assert login.status_code == 401
+    token, _ = await invitation_token(api, "amina@example.org")
+    await api.client.post("/invitations/accept", json={"token": token, "password": "the sea at dawn again"})
+    roles = await api.pool.fetchval(
+        "SELECT roles FROM memberships JOIN accounts USING (member_id) WHERE email = 'amina@example.org'"
+    )
+    assert roles == ["member", "mentor"]
 
 
 async def test_a_file_with_two_bad_rows_of_five_lists_both_and_stores_nothing(api: Api) -> None:
@@ -116,23 +128,46 @@ async def test_a_file_with_two_bad_rows_of_five_lists_both_and_stores_nothing(ap
     assert await api.messages() == []
 
 
-async def test_repeated_and_already_registered_addresses_are_refused(api: Api) -> None:
+async def test_repeated_addresses_are_refused(api: Api) -> None:
     association_id = await api.association()
     admin = await admin_of(api, association_id)
-    await api.person(email="grace@example.org")
-    before = await account_count(api)
 
     response = await upload(
-        api, association_id, admin, csv_file(GOOD[0], GOOD[1], GOOD[2], "AMINA@example.org,Amina Again,,,,,,,")
+        api, association_id, admin, csv_file(GOOD[0], GOOD[1], "AMINA@example.org,Amina Again,,,,,,,")
     )
 
     assert response.status_code == 422
-    errors = response.json()["extra"]
-    assert [(e["row"], e["column"]) for e in errors] == [(4, "email"), (5, "email")]
-    assert "already has an account" in errors[0]["message"]
-    assert "row 2" in errors[1]["message"]
-    assert await account_count(api) == before
+    [error] = response.json()["extra"]
+    assert (error["row"], error["column"]) == (4, "email") and "row 2" in error["message"]
     assert await api.messages() == []
+
+
+async def test_an_address_with_an_account_answers_the_same_and_joins_only_when_its_owner_accepts(api: Api) -> None:
+    association_id = await api.association()
+    admin = await admin_of(api, association_id)
+    grace = await api.person(email="grace@example.org", display_name="Grace O.")
+    fresh = await upload(api, association_id, admin, csv_file(GOOD[0]))
+    known = await upload(api, association_id, admin, csv_file(GOOD[2]))
+
+    assert (known.status_code, known.json()) == (fresh.status_code, fresh.json()), "the answer reveals no account"
+    token, mail = await invitation_token(api, "grace@example.org")
+    assert mail["member_id"] == str(grace.member_id) and not mail["new_account"]
+    members = await api.client.get(f"/associations/{association_id}/members", headers=admin.headers)
+    assert "Grace" not in members.text, "the admin sees no one who has not accepted"
+
+    accepted = await api.client.post("/invitations/accept", json={"token": token})
+
+    assert accepted.status_code == 200 and accepted.json()["new_account"] is False
+    account = await api.pool.fetchrow(
+        "SELECT display_name, password_hash IS NOT NULL AS has_password FROM accounts WHERE member_id = $1",
+        grace.member_id,
+    )
+    assert dict(account) == {"display_name": "Grace O.", "has_password": True}, "the file changes nothing of hers"
+    assert (
+        await api.client.post("/auth/login", json={"email": grace.email, "password": grace.password})
+    ).status_code == 200
+    members = await api.client.get(f"/associations/{association_id}/members", headers=admin.headers)
+    assert "Grace O." in members.text
 
 
 async def test_unknown_and_missing_columns_are_named(api: Api) -> None:

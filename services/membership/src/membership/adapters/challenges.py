@@ -1,4 +1,4 @@
-"""SQL for one-time secrets sent by e-mail (sign-in codes, password-reset links, invitations).
+"""SQL for one-time secrets sent by e-mail (sign-in codes, password-reset links); invitations are in `invitations`.
 
 Only digests are stored. A link token is found by its digest; a code is short, so it is checked against
 the one open sign-in challenge of the person, and every wrong try counts against it.
@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-Purpose = Literal["sign_in", "password_reset", "invitation"]
+Purpose = Literal["sign_in", "password_reset"]
 CODE_DIGITS = 6
 
 
@@ -29,7 +29,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _token_digest(token: str) -> bytes:
+def token_digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
@@ -40,7 +40,6 @@ def _code_digest(member_id: UUID, code: str) -> bytes:
 @dataclass(frozen=True)
 class Challenge:
     member_id: UUID
-    association_id: UUID | None
     expires_at: datetime
 
 
@@ -50,15 +49,14 @@ async def issue_token(
     purpose: Purpose,
     token: str,
     ttl: timedelta,
-    association_id: UUID | None = None,
 ) -> datetime:
-    """Store a link's token, replacing the person's open one of the same purpose (and association); its expiry."""
-    return await _issue(conn, member_id, purpose, _token_digest(token), ttl, association_id)
+    """Store a link's token, replacing the person's open one of the same purpose; its expiry."""
+    return await _issue(conn, member_id, purpose, token_digest(token), ttl)
 
 
 async def issue_code(conn: asyncpg.Connection, member_id: UUID, code: str, ttl: timedelta) -> datetime:
     """Store a sign-in code, replacing the person's open one; its expiry."""
-    return await _issue(conn, member_id, "sign_in", _code_digest(member_id, code), ttl, None)
+    return await _issue(conn, member_id, "sign_in", _code_digest(member_id, code), ttl)
 
 
 async def _issue(
@@ -67,22 +65,16 @@ async def _issue(
     purpose: Purpose,
     digest: bytes,
     ttl: timedelta,
-    association_id: UUID | None,
 ) -> datetime:
     await conn.execute(
-        "DELETE FROM email_challenges WHERE member_id = $1 AND purpose = $2"
-        " AND association_id IS NOT DISTINCT FROM $3 AND used_at IS NULL",
-        member_id,
-        purpose,
-        association_id,
+        "DELETE FROM email_challenges WHERE member_id = $1 AND purpose = $2 AND used_at IS NULL", member_id, purpose
     )
     expires_at: datetime = await conn.fetchval(
-        "INSERT INTO email_challenges (challenge_id, member_id, purpose, association_id, secret_hash, expires_at)"
-        " VALUES ($1, $2, $3, $4, $5, now() + $6::interval) RETURNING expires_at",
+        "INSERT INTO email_challenges (challenge_id, member_id, purpose, secret_hash, expires_at)"
+        " VALUES ($1, $2, $3, $4, now() + $5::interval) RETURNING expires_at",
         uuid4(),
         member_id,
         purpose,
-        association_id,
         digest,
         ttl,
     )
@@ -94,8 +86,8 @@ async def use_token(conn: asyncpg.Connection, purpose: Purpose, token: str) -> C
     row = await conn.fetchrow(
         "UPDATE email_challenges SET used_at = now()"
         " WHERE secret_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
-        " RETURNING member_id, association_id, expires_at",
-        _token_digest(token),
+        " RETURNING member_id, expires_at",
+        token_digest(token),
         purpose,
     )
     return None if row is None else Challenge(**dict(row))
@@ -130,13 +122,3 @@ async def use_all(conn: asyncpg.Connection, member_id: UUID, purpose: Purpose) -
         member_id,
         purpose,
     )
-
-
-async def open_invitation(conn: asyncpg.Connection, member_id: UUID, association_id: UUID) -> bool:
-    found = await conn.fetchval(
-        "SELECT 1 FROM email_challenges WHERE member_id = $1 AND association_id = $2 AND purpose = 'invitation'"
-        " AND used_at IS NULL AND expires_at > now()",
-        member_id,
-        association_id,
-    )
-    return found is not None

@@ -22,6 +22,7 @@ from membership.adapters import (
     consents,
     erasures,
     export,
+    invitations,
     login_throttle,
     mentors,
 )
@@ -108,6 +109,7 @@ async def _erase(
     assert account is not None
     await announce_erasure(conn, member_id)
     await login_throttle.clear(conn, login_throttle.account_key(account.email))
+    await invitations.forget(conn, member_id, account.email)
     await erasures.erase_account(conn, member_id, erased_by)
     await audit.record(
         conn,

@@ -6,7 +6,7 @@ from typing import Any
 
 from membership.entrypoints.http.admin import AdminController
 from membership.entrypoints.http.associations import AssociationController, MembershipController
-from membership.entrypoints.http.auth import AuthController, JwksController
+from membership.entrypoints.http.auth import AuthController, InvitationController, JwksController
 from membership.entrypoints.http.conditions import ConditionsController
 from membership.entrypoints.http.erasure import MemberRemovalController, PersonErasureController
 from membership.entrypoints.http.me import MeController
@@ -18,7 +18,7 @@ from membership.entrypoints.http.my_health_data import (
     MyHealthNotesController,
 )
 
-ROUTES: list[Any] = [AuthController, JwksController]
+ROUTES: list[Any] = [AuthController, InvitationController, JwksController]
 ROUTES += [ConditionsController, MeController, MyConditionsController, MyAvailabilityController]
 ROUTES += [MyHealthNotesController, MyConsentsController, MemberRemovalController, PersonErasureController]
 ROUTES += [AssociationController, MembershipController, AdminController, MentoringController, MentorAdminController]

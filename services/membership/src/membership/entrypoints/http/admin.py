@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from membership.adapters.audit import Action
 from membership.adapters.member_directory import DirectoryEntry, DirectoryQuery
 from membership.domain.accounts import Email
 from membership.domain.memberships import Status, check_roles
-from membership.entrypoints.http.dependencies import Caller
+from membership.entrypoints.http.dependencies import Auth, Caller
 from membership.entrypoints.http.membership_views import MembershipRead
 from membership.service_layer import admin, member_import
 from shared.contracts.membership import Role
@@ -75,9 +75,11 @@ class MemberPageRead(BaseModel):
 
 
 class ImportRead(BaseModel):
-    imported: int
-    member_ids: list[UUID]
-    note: str = member_import.LOGIN_NOTE
+    invited: int = Field(description="rows of the file; each address was sent an invitation")
+    note: str = (
+        "each address got an e-mailed invitation; people join (and, if new, choose a password) when they accept;"
+        " nothing is linked to the association before"
+    )
 
 
 class AuditEntryRead(BaseModel):
@@ -189,16 +191,21 @@ class AdminController(Controller):
         operation_class=CsvUpload,
     )
     async def import_members(
-        self, association_id: FromPath[UUID], body: RawBody, request: Request[Any, Any, Any], pool: Pool, actor: Caller
+        self,
+        association_id: FromPath[UUID],
+        body: RawBody,
+        request: Request[Any, Any, Any],
+        pool: Pool,
+        actor: Caller,
+        auth_config: Auth,
     ) -> ImportRead:
-        """Create accounts and active memberships from a CSV file: all rows or none.
-
-        Imported people have no password and cannot log in until a password-reset flow exists.
-        """
+        """Invite the people of a CSV file: all rows or none. Each address gets an e-mailed invitation,
+        whether or not it has an account; they join when they accept it (`POST /invitations/accept`)."""
         if request.content_type[0] not in CSV_TYPES:
             raise HTTPException("send the file as text/csv", status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)
-        result = await member_import.import_members(pool, actor, association_id, body)
-        return ImportRead(imported=result.imported, member_ids=result.member_ids)
+        ttl = timedelta(days=auth_config.challenges.invitation_days)
+        result = await member_import.import_members(pool, actor, association_id, body, ttl)
+        return ImportRead(invited=result.invited)
 
     @get("/audit", operation_id="association_audit_trail")
     async def audit_trail(

@@ -4,6 +4,7 @@ keys other services verify tokens with."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from membership.adapters.tokens import TokenPair
 from membership.domain.accounts import Registration
 from membership.entrypoints.http.dependencies import Auth
-from membership.service_layer import auth, email_sign_in
+from membership.service_layer import auth, email_sign_in, member_import
 from shared.web.dependencies import Pool
 
 
@@ -126,6 +127,31 @@ class AuthController(Controller):
     async def logout(self, data: JSONBody[RefreshTokenBody], pool: Pool) -> None:
         """Revoke the refresh token."""
         await auth.logout(pool, data.refresh_token)
+
+
+class InvitationAcceptance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=256, description="the token of the e-mailed invitation link")
+    password: str | None = Field(
+        default=None, min_length=1, max_length=1024, description="required when the address has no account yet"
+    )
+
+
+class JoinedByInvitation(BaseModel):
+    association_id: UUID
+    new_account: bool = Field(description="whether accepting created the account (log in with the new password)")
+
+
+class InvitationController(Controller):
+    path = "/invitations"
+    tags = ["accounts"]
+
+    @post("/accept", operation_id="accept_invitation", status_code=HTTP_200_OK)
+    async def accept(self, data: JSONBody[InvitationAcceptance], pool: Pool) -> JoinedByInvitation:
+        """Join the association that invited this address, once; a new account also chooses its password."""
+        accepted = await member_import.accept_invitation(pool, data.token, data.password)
+        return JoinedByInvitation(association_id=accepted.association_id, new_account=accepted.new_account)
 
 
 class JwksController(Controller):
