@@ -152,6 +152,11 @@ class Stack:
             "JWT_ISSUER": f"http://127.0.0.1:{SERVICES[0].port}",
             "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",
             "FELLOWSHIP_QUIESCED_FILE": str(self.run_dir / f"{spec.name}.quiet"),
+            # Links in e-mails open the web client (the gateway) and notifications' unsubscribe endpoint.
+            "NOTIFICATIONS_PUBLIC_URL": os.environ.get("NOTIFICATIONS_PUBLIC_URL", f"http://127.0.0.1:{GATEWAY.port}"),
+            "NOTIFICATIONS_UNSUBSCRIBE_URL": os.environ.get(
+                "NOTIFICATIONS_UNSUBSCRIBE_URL", f"http://127.0.0.1:{SERVICES[3].port}/unsubscribe"
+            ),
         }
         for service, variable in (
             ("membership", "TOKEN_KEY_ENCRYPTION_KEY"),
