@@ -92,9 +92,13 @@ class MemberErased(MemberMessage):
 
 
 class RolesChanged(MemberMessage):
+    """A member's roles in the association changed; its admins are told (`admin_ids`, after the change)."""
+
     event_type: ClassVar[str] = "member.roles_changed"
     event_version: ClassVar[int] = 1
     roles: list[Role]
+    changed_by: UUID | None = Field(default=None, description="the admin or federation admin who changed them")
+    admin_ids: list[UUID] = Field(default_factory=list, description="the association's admins, to be told")
 
 
 class ProfileUpdated(PersonMessage):
@@ -174,8 +178,9 @@ class ContactUpdated(MessageData):
 
 
 class SessionsRevoked(PersonMessage):
-    """The person's access tokens issued up to `revoked_at` are no longer accepted anywhere (they logged
-    out, or their sessions were ended); they log in again."""
+    """The person's access tokens issued up to `revoked_at` are no longer accepted anywhere: they logged out
+    or reset their password (they log in again), or lost a role or a membership (a refresh gives a token with
+    what they still hold)."""
 
     event_type: ClassVar[str] = "member.sessions_revoked"
     event_version: ClassVar[int] = 1

@@ -26,12 +26,14 @@ async def revoke(conn: asyncpg.Connection, member_id: UUID, at: datetime) -> Non
 
 
 async def is_revoked(pool: asyncpg.Pool, member_id: UUID, issued_at: float) -> bool:
-    """Whether a token of `member_id` issued at `issued_at` (seconds) predates their last revocation. Token
-    times are whole seconds: one issued in the revocation's own second counts as before it."""
+    """Whether a token of `member_id` issued at `issued_at` (seconds since the epoch) predates their last
+    revocation. Membership's tokens carry `iat` to the microsecond, so one issued just after a revocation
+    (a refresh right after losing a role) is accepted; a whole-second `iat` in the revocation's own second
+    counts as before it."""
     revoked_at: datetime | None = await pool.fetchval(
         "SELECT revoked_at FROM revoked_sessions WHERE member_id = $1", member_id
     )
-    return revoked_at is not None and issued_at <= int(revoked_at.timestamp())
+    return revoked_at is not None and issued_at <= revoked_at.timestamp()
 
 
 async def apply_identity_fact(conn: asyncpg.Connection, data: MessageData) -> None:

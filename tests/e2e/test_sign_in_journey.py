@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from .conftest import Platform, psql_count
-from .test_matching_journey import mails_to, ok, soon
+from .test_matching_journey import DEMO_PASSWORD, bearer, mails_to, ok, soon
 
 PASSWORD = "a long walk on the coast"
 NEW_PASSWORD = "the lighthouse keeps its watch"
@@ -54,3 +54,42 @@ def test_a_forgotten_password_is_reset_by_e_mail_and_a_code_signs_in(platform: P
 
     kept = psql_count(ports, "membership", "SELECT count(*) FROM outbox WHERE topic = 'membership.account.v1'")
     assert kept == 0, "published secrets must not stay in membership's outbox"
+
+
+def test_a_demoted_admin_is_refused_everywhere_within_five_seconds(platform: Platform) -> None:
+    ports = platform.ports
+    membership, matching, notifications = (
+        httpx.Client(base_url=f"http://127.0.0.1:{ports[name]}", timeout=15)
+        for name in ("membership", "matching", "notifications")
+    )
+    email = "rosa@example.org"
+    ok(membership.post("/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Rosa"}), 202)
+    rosa = bearer(membership, email, PASSWORD)
+    associations = ok(membership.get("/associations", headers=rosa))
+    chronic_pain = next(a["association_id"] for a in associations if a["slug"] == "chronic-pain")
+    ok(membership.post(f"/associations/{chronic_pain}/join", headers=rosa), 201)
+    nadia = bearer(membership, "nadia@example.org", DEMO_PASSWORD)
+    ok(membership.post(f"/associations/{chronic_pain}/admins", json={"email": email}, headers=nadia))
+    as_admin = bearer(membership, email, PASSWORD)
+    rosa_id = ok(membership.get("/me", headers=as_admin))["member_id"]
+    statistics, deliveries = f"/associations/{chronic_pain}/statistics", f"/associations/{chronic_pain}/deliveries"
+    ok(matching.get(statistics, headers=as_admin))
+    ok(notifications.get(deliveries, headers=as_admin))
+
+    ok(
+        membership.put(
+            f"/associations/{chronic_pain}/members/{rosa_id}/roles", json={"roles": ["member"]}, headers=nadia
+        )
+    )
+
+    def refused() -> object:
+        codes = (
+            matching.get(statistics, headers=as_admin).status_code,
+            notifications.get(deliveries, headers=as_admin).status_code,
+        )
+        return codes if codes == (401, 401) else None
+
+    soon("the demoted admin's token refused by matching and notifications", refused, timeout=5)
+    as_member = bearer(membership, email, PASSWORD)
+    assert matching.get(statistics, headers=as_member).status_code == 403
+    assert notifications.get(deliveries, headers=as_member).status_code == 403

@@ -184,6 +184,8 @@ async def test_changing_roles_publishes_them(api: Api) -> None:
         "member_id": str(member.member_id),
         "association_id": str(association_id),
         "roles": ["member", "hcp"],
+        "changed_by": str(admin.member_id),
+        "admin_ids": [str(admin.member_id)],  # the admins are told of every role change
     }
     unchanged = await api.client.put(path, json={"roles": ["member", "hcp"]}, headers=admin.headers)
     assert unchanged.status_code == 200
@@ -224,8 +226,11 @@ async def test_the_last_admin_cannot_drop_their_own_admin_role(api: Api) -> None
     allowed = await api.client.put(path, json={"roles": ["member"]}, headers=admin.headers)
     assert allowed.status_code == 200
     assert await stored_roles(api, admin, association_id) == ["member"]
-    # and they are no admin any more
-    assert (await api.client.get(f"/associations/{association_id}/members", headers=admin.headers)).status_code == 403
+    # and they are no admin any more: their token is over, and a new one does not make them one
+    members = f"/associations/{association_id}/members"
+    assert (await api.client.get(members, headers=admin.headers)).status_code == 401
+    fresh = {"Authorization": f"Bearer {(await api.login(admin.email))['access_token']}"}
+    assert (await api.client.get(members, headers=fresh)).status_code == 403
 
 
 async def test_roles_of_a_membership_others_do_not_know_yet_are_not_published(api: Api) -> None:
@@ -393,3 +398,40 @@ async def test_nobody_grants_a_role_to_themselves_and_every_role_change_is_audit
         "SELECT actor_id, subject_id, action, resource FROM audit_log WHERE resource = 'roles'"
     )
     assert [tuple(row) for row in audited] == [(admin.member_id, member.member_id, "change", "roles")]
+
+
+async def test_losing_a_role_or_a_membership_ends_the_tokens_that_carry_it_everywhere(api: Api) -> None:
+    association_id = await api.association()
+    admin = await admin_of(api, association_id)
+    second = await api.person()
+    joined = await api.client.post(f"/associations/{association_id}/join", headers=second.headers)
+    assert joined.status_code == 201, joined.text
+    appointed = await api.client.post(
+        f"/associations/{association_id}/admins", json={"email": second.email}, headers=admin.headers
+    )
+    assert appointed.status_code == 200, appointed.text
+    tokens = await api.login(second.email)
+    as_admin = {"Authorization": f"Bearer {tokens['access_token']}"}
+    members = f"/associations/{association_id}/members"
+    assert (await api.client.get(members, headers=as_admin)).status_code == 200
+
+    demoted = await api.client.put(
+        f"{members}/{second.member_id}/roles", json={"roles": ["member"]}, headers=admin.headers
+    )
+
+    assert demoted.status_code == 200, demoted.text
+    assert (await api.client.get(members, headers=as_admin)).status_code == 401, "the admin's token is over"
+    revoked = [m["data"]["member_id"] for m in await api.messages("member.sessions_revoked")]
+    assert revoked == [str(second.member_id)], "and every other service is told"
+    # a refresh at once gives a token with what they still hold
+    refreshed = await api.client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    as_member = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+    assert (await api.client.get(members, headers=as_member)).status_code == 403
+    assert (await api.client.get("/me", headers=as_member)).status_code == 200
+
+    left = await api.client.post(f"/associations/{association_id}/leave", headers=as_member)
+
+    assert left.status_code == 204, left.text
+    assert (await api.client.get("/me", headers=as_member)).status_code == 401
+    assert len(await api.messages("member.sessions_revoked")) == 2

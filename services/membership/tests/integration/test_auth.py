@@ -15,5 +15,5 @@ async def test_register_then_login_gives_a_token_signed_with_the_published_key(a
     key = jwt.PyJWKSet.from_dict(jwks).keys[0]
     claims = jwt.decode(tokens["access_token"], key.key, algorithms=[key.algorithm_name], audience="fellowship")
     assert claims["sub"] == str(member_id)
-    assert claims["exp"] - claims["iat"] == tokens["expires_in"] == 300  # five minutes: the client refreshes
+    assert claims["exp"] - int(claims["iat"]) == tokens["expires_in"] == 300  # five minutes: the client refreshes
     assert tokens["refresh_token"]

@@ -169,7 +169,9 @@ async def test_an_admin_removes_a_member_who_keeps_their_account_and_other_assoc
 
     assert response.status_code == 204, response.text
     assert (await personal_rows(api, member.member_id))["accounts"] == 1
-    assert (await api.client.get("/me", headers=member.headers)).status_code == 200
+    assert (await api.client.get("/me", headers=member.headers)).status_code == 401, "tokens with the membership end"
+    fresh = {"Authorization": f"Bearer {(await api.login(member.email))['access_token']}"}
+    assert (await api.client.get("/me", headers=fresh)).status_code == 200
     statuses = dict(
         await api.pool.fetch("SELECT association_id, status FROM memberships WHERE member_id = $1", member.member_id)
     )

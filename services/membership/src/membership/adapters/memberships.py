@@ -123,6 +123,16 @@ async def lock_admins(conn: asyncpg.Connection, association_id: UUID) -> list[Me
     return [_membership(row) for row in rows]
 
 
+async def admin_ids(conn: asyncpg.Connection, association_id: UUID) -> list[UUID]:
+    """The association's active admins (as this transaction sees them), without locking them."""
+    rows = await conn.fetch(
+        "SELECT member_id FROM memberships WHERE association_id = $1 AND status = 'active' AND 'admin' = ANY(roles)"
+        " AND (expires_on IS NULL OR expires_on >= current_date) ORDER BY member_id",
+        association_id,
+    )
+    return [row["member_id"] for row in rows]
+
+
 async def set_renewal(
     conn: asyncpg.Connection, member_id: UUID, association_id: UUID, renewed_on: date, expires_on: date
 ) -> Membership:

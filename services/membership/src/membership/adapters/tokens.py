@@ -35,7 +35,7 @@ class AccessTokenIssuer:
             "iss": self.issuer,
             "aud": self.audience,
             "sub": str(member_id),
-            "iat": now,
+            "iat": now.timestamp(),  # to the microsecond: a token issued just after a revocation is not refused
             "nbf": now,
             "exp": now + timedelta(seconds=self.ttl_seconds),
             "jti": str(uuid4()),

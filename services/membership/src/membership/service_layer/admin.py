@@ -20,6 +20,7 @@ from membership.domain.memberships import Membership, check_roles
 from membership.service_layer import memberships as membership_cases
 from membership.service_layer.announcements import announce_joined, lock_person
 from membership.service_layer.memberships import existing_association
+from membership.service_layer.sessions import end_access_tokens
 from shared.contracts.membership import Role, RolesChanged
 from shared.db.outbox import enqueue
 from shared.errors import Conflict, NotFound
@@ -104,8 +105,20 @@ async def store_roles(conn: asyncpg.Connection, current: Membership, roles: list
         association_id=current.association_id,
     )
     if current.announced:
-        changed = RolesChanged(member_id=current.member_id, association_id=current.association_id, roles=roles)
-        await enqueue(conn, changed)
+        await announce_roles(conn, current.member_id, current.association_id, roles, by=by)
+    if set(current.roles) - set(roles):  # a role lost: no token still carrying it is accepted anywhere
+        await end_access_tokens(conn, current.member_id)
+
+
+async def announce_roles(
+    conn: asyncpg.Connection, member_id: UUID, association_id: UUID, roles: list[Role], *, by: UUID
+) -> None:
+    """`member.roles_changed`, addressed to the association's admins as they are now (the change included)."""
+    admin_ids = await memberships.admin_ids(conn, association_id)  # read, not locked: the lock order stays
+    changed = RolesChanged(
+        member_id=member_id, association_id=association_id, roles=roles, changed_by=by, admin_ids=admin_ids
+    )
+    await enqueue(conn, changed)
 
 
 async def appoint_admin(pool: asyncpg.Pool, actor: Actor, association_id: UUID, email: str) -> DirectoryEntry:
@@ -135,6 +148,7 @@ async def appoint_admin(pool: asyncpg.Pool, actor: Actor, association_id: UUID, 
             )
             await memberships.activate(conn, current.member_id, association_id)
             await announce_joined(conn, current.member_id, association, roles)
+            await announce_roles(conn, current.member_id, association_id, roles, by=actor.member_id)
         else:
             await store_roles(conn, current, roles, by=actor.member_id)
         return await _entry(conn, association_id, current.member_id)

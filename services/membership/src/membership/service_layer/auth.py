@@ -5,7 +5,7 @@ Sign-in by an e-mailed code and password reset are in `email_sign_in`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -15,10 +15,9 @@ from membership.adapters.signing_keys import KeyRing
 from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
 from membership.domain.accounts import EmailTaken, Registration
-from membership.service_layer.announcements import announce_person_fact
+from membership.service_layer.sessions import end_access_tokens
 from membership.settings import EmailChallengeSettings, LoginThrottleSettings
-from shared.contracts.membership import RegistrationAttempted, SessionsRevoked
-from shared.db import revocations
+from shared.contracts.membership import RegistrationAttempted
 from shared.db.outbox import enqueue
 from shared.errors import Conflict, TooManyRequests, Unauthorized
 
@@ -125,13 +124,6 @@ async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
         member_id = await tokens.revoke_refresh_token(conn, refresh_token)
         if member_id is not None:
             await end_access_tokens(conn, member_id)
-
-
-async def end_access_tokens(conn: asyncpg.Connection, member_id: UUID) -> None:
-    """Access tokens issued to the person until now are refused here and, once they read the fact, everywhere."""
-    now = datetime.now(UTC)
-    await revocations.revoke(conn, member_id, now)
-    await announce_person_fact(conn, SessionsRevoked(member_id=member_id, revoked_at=now))
 
 
 async def issue_tokens(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:

@@ -18,7 +18,8 @@ import asyncpg
 from membership.adapters import accounts, challenges, login_throttle, passwords, tokens
 from membership.adapters.tokens import TokenPair
 from membership.domain.accounts import password_problem
-from membership.service_layer.auth import AuthConfig, end_access_tokens, issue_tokens, may_mail
+from membership.service_layer.auth import AuthConfig, issue_tokens, may_mail
+from membership.service_layer.sessions import end_access_tokens
 from shared.contracts.membership import PasswordResetRequested, SignInCodeIssued
 from shared.db.outbox import enqueue
 from shared.errors import InvalidInput, TooManyRequests, Unauthorized

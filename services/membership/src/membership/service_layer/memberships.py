@@ -11,6 +11,7 @@ from membership.domain.access import Actor
 from membership.domain.associations import Association
 from membership.domain.memberships import Membership
 from membership.service_layer.announcements import announce_joined, lock_person
+from membership.service_layer.sessions import end_access_tokens
 from shared.contracts.membership import MemberLeft
 from shared.db.outbox import enqueue
 from shared.errors import Conflict, NotFound, Unauthorized
@@ -108,3 +109,4 @@ async def _end_membership(
     await memberships.leave(conn, member_id, association_id)
     if current.announced:
         await enqueue(conn, MemberLeft(member_id=member_id, association_id=association_id))
+    await end_access_tokens(conn, member_id)  # no token still carrying the membership is accepted anywhere

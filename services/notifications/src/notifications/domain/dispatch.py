@@ -18,7 +18,7 @@ from uuid import UUID
 from notifications.domain.categories import Category
 from shared.contracts.envelope import MessageData
 
-Role = Literal["member", "mentor", "mentee"]
+Role = Literal["member", "mentor", "mentee", "admins"]  # "admins": each id of the payload's `admin_ids`
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Rule:
 DISPATCH: dict[str, tuple[Rule, ...]] = {
     "member.joined": (Rule("member", "welcome", "account"),),
     "mentor.approved": (Rule("member", "mentor_approved", "matching"),),
+    # every role change is told to the association's admins (not to the admin who made it)
+    "member.roles_changed": (Rule("admins", "roles_changed", "account", peer="member"),),
     "match.proposed": (Rule("mentor", "match_proposed", "matching"),),
     "match.accepted": (
         Rule("mentee", "introduction", "matching", peer="mentor"),
@@ -78,9 +80,17 @@ class Addressed:
 def messages_for(data: MessageData) -> list[Addressed]:
     """The messages a payload causes, per the table; none for types the table does not name."""
     return [
-        Addressed(rule, _member(data, rule.to), None if rule.peer is None else _member(data, rule.peer))
+        Addressed(rule, member_id, None if rule.peer is None else _member(data, rule.peer))
         for rule in DISPATCH.get(data.event_type, ())
+        for member_id in _recipients(data, rule.to)
     ]
+
+
+def _recipients(data: MessageData, role: Role) -> list[UUID]:
+    if role != "admins":
+        return [_member(data, role)]
+    admin_ids: list[UUID] = getattr(data, "admin_ids", [])
+    return [admin_id for admin_id in admin_ids if admin_id != getattr(data, "changed_by", None)]
 
 
 def _member(data: MessageData, role: Role) -> UUID:

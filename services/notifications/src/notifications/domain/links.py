@@ -32,6 +32,8 @@ class Links:
                 return self.page("mentoring")
             case "mentor_approved":
                 return self.page("mentoring")
+            case "roles_changed":
+                return self.page(f"associations/{data['association_id']}/members")
             case "sign_in_code" | "registration_attempted":
                 return self.page("sign-in")
             case "password_reset":

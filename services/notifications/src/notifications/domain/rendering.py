@@ -55,11 +55,16 @@ TEMPLATE_FIELDS = frozenset(
     {"match_id", "request_id", "breakdown", "estimated_wait_days", "expires_at", "first_slot", "outcome"}
 )
 CODED_REASONS = frozenset({"request.unmatched"})
+ROLE_CHANGES = frozenset({"member.roles_changed"})  # roles are kept only where a message is about them
 
 
 def template_data(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """What notifications keeps of a message's payload: the fields its templates and links use."""
-    kept = TEMPLATE_FIELDS | ({"reason"} if event_type in CODED_REASONS else set())
+    kept = (
+        TEMPLATE_FIELDS
+        | ({"reason"} if event_type in CODED_REASONS else set())
+        | ({"roles", "association_id"} if event_type in ROLE_CHANGES else set())
+    )
     return {name: value for name, value in payload.items() if name in kept}
 
 
