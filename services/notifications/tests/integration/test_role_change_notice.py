@@ -16,7 +16,6 @@ from .mail_harness import (  # noqa: F401  # the fixtures
     smtp_outage_fixture,
 )
 
-
 SUBJECTS = {"Roles changed in your association", "Des rôles ont changé dans votre association"}
 
 
