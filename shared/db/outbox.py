@@ -90,6 +90,13 @@ async def enqueue_tombstone(conn: asyncpg.Connection, topic: str, key: str) -> N
     )
 
 
+async def scrub(conn: asyncpg.Connection, key: str) -> int:
+    """Delete every outbox row keyed `key`, published or not (an erased person's facts: nothing of them is
+    kept here, nor sent now); run in the erasure's transaction, before it stages what announces the erasure."""
+    status: str = await conn.execute("DELETE FROM outbox WHERE message_key = $1", key)
+    return int(status.split()[-1])
+
+
 async def pending_count(conn: asyncpg.Connection) -> int:
     """Rows still to publish (parked rows are not waiting: they need an operator)."""
     count: int = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL AND failed_at IS NULL")

@@ -37,9 +37,12 @@ async def is_revoked(pool: asyncpg.Pool, member_id: UUID, issued_at: float) -> b
 
 
 async def apply_identity_fact(conn: asyncpg.Connection, data: MessageData) -> None:
-    """Record what a message says about a person's sessions (a revocation, an erasure)."""
+    """Record what a message says about a person's sessions (a revocation, an erasure); an erasure also
+    removes this service's dead letters keyed by the person."""
     match data:
         case SessionsRevoked():
             await revoke(conn, data.member_id, data.revoked_at)
         case MemberErased():
             await revoke(conn, data.member_id, datetime.now(UTC))
+            # dead letters about them (kept to be replayed) go too: nothing of an erased person stays
+            await conn.execute("DELETE FROM dead_letters WHERE message_key = $1", str(data.member_id).encode())

@@ -38,3 +38,20 @@ async def test_an_erased_members_tokens_are_refused(api: Api) -> None:
     await consume(api, MemberErased(member_id=mentee.member_id, association_id=mentee.association_id))
 
     assert (await api.client.get("/me/requests", headers=mentee.headers)).status_code == 401
+
+
+async def test_an_erasure_removes_the_dead_letters_about_the_person(api: Api) -> None:
+    erased, other = await api.member(), await api.member()
+    for member_id in (erased.member_id, other.member_id):
+        await api.pool.execute(
+            'INSERT INTO dead_letters (consumer_group, topic, partition, "offset", message_key, value, error, attempts)'
+            " VALUES ('matching', 'membership.member.v1', 0, $1, $2, $3, 'boom', 3)",
+            hash(member_id) % 10**9,
+            str(member_id).encode(),
+            b'{"data": {"conditions": ["G43.1"]}}',
+        )
+
+    await consume(api, MemberErased(member_id=erased.member_id, association_id=erased.association_id))
+
+    keys = [bytes(row["message_key"]).decode() for row in await api.pool.fetch("SELECT message_key FROM dead_letters")]
+    assert keys == [str(other.member_id)]

@@ -125,6 +125,14 @@ async def test_erasing_oneself_removes_everything_personal_and_tells_the_other_s
     assert all(m["subject"] == str(person.member_id) for m in erased)
     tombstones = [m for m in await api.messages() if m.get("tombstone")]
     assert [m["topic"] for m in tombstones] == ["membership.contact.v1"]
+    # the outbox keeps nothing of them: only the erasure facts and the tombstone, no name, address or code
+    left = await api.pool.fetch(
+        "SELECT event_type, envelope::text AS body FROM outbox WHERE message_key = $1", str(person.member_id)
+    )
+    assert sorted(row["event_type"] or "tombstone" for row in left) == ["member.erased", "member.erased", "tombstone"]
+    every_row = str(await api.messages())
+    for value in (person.email, CONDITIONS["conditions"][0]["code"], "Worse in winter"):
+        assert value not in every_row, value
     assert await api.pool.fetchval("SELECT erased_by FROM erasures WHERE member_id = $1", person.member_id) == (
         person.member_id
     )

@@ -36,6 +36,7 @@ from membership.domain.consents import ConsentRecord
 from membership.domain.mentors import MentorProfile
 from membership.service_layer.announcements import announce_erasure
 from membership.service_layer.profile import MembershipView, memberships_with_names, own_account
+from shared.db import outbox
 from shared.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ async def _erase(
         raise NotFound("this person has already been erased")
     account = await accounts.get_account(conn, member_id)
     assert account is not None
+    await outbox.scrub(conn, str(member_id))  # no earlier fact of theirs stays here or is sent
     await announce_erasure(conn, member_id)
     await login_throttle.clear(conn, login_throttle.account_key(account.email))
     await invitations.forget(conn, member_id, account.email)
