@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -14,7 +15,7 @@ from membership.adapters import accounts, login_throttle, memberships, passwords
 from membership.adapters.signing_keys import KeyRing
 from membership.adapters.tokens import AccessTokenIssuer, TokenPair
 from membership.domain.access import Actor
-from membership.domain.accounts import EmailTaken, Registration
+from membership.domain.accounts import Account, EmailTaken, Registration
 from membership.service_layer.sessions import end_access_tokens
 from membership.settings import EmailChallengeSettings, LoginThrottleSettings
 from shared.contracts.membership import RegistrationAttempted
@@ -43,17 +44,8 @@ async def register(pool: asyncpg.Pool, config: AuthConfig, registration: Registr
             async with conn.transaction():  # a savepoint: a taken address rolls back only the insert
                 await accounts.insert_account(conn, uuid4(), registration.email, registration.profile(), password_hash)
         except EmailTaken:
-            owner = await accounts.get_account_by_email(conn, registration.email)
-            if owner is not None and await may_mail(conn, config, "registration_attempted", owner.email):
-                await enqueue(
-                    conn,
-                    RegistrationAttempted(
-                        member_id=owner.member_id,
-                        email=owner.email,
-                        locale=owner.profile.locale,
-                        time_zone=owner.profile.time_zone,
-                    ),
-                )
+            if (owner := await mailable_owner(conn, config, "registration_attempted", registration.email)) is not None:
+                await enqueue(conn, RegistrationAttempted(**addressed_to(owner)))
 
 
 async def create_account(pool: asyncpg.Pool, registration: Registration) -> UUID:
@@ -69,12 +61,26 @@ async def create_account(pool: asyncpg.Pool, registration: Registration) -> UUID
     return member_id
 
 
-async def may_mail(conn: asyncpg.Connection, config: AuthConfig, kind: str, email: str) -> bool:
-    """Whether another e-mail of `kind` may go to `email` now: a few per throttle window, so no one can use
-    Fellowship to flood a mailbox. Counted in the caller's transaction."""
+async def mailable_owner(conn: asyncpg.Connection, config: AuthConfig, kind: str, email: str) -> Account | None:
+    """The account of `email` if another e-mail of `kind` may go to it now: a few per throttle window, so no
+    one can use Fellowship to flood a mailbox. Counted in the caller's transaction; None otherwise."""
+    account = await accounts.get_account_by_email(conn, email.strip())
+    if account is None:
+        return None
     window = timedelta(seconds=config.throttle.window_seconds)
-    key = f"mail:{kind}:{email.strip().lower()}"
-    return await login_throttle.reserve_attempt(conn, {key: config.challenges.requests_per_window}, window) is not None
+    key = f"mail:{kind}:{account.email.lower()}"
+    limit = {key: config.challenges.requests_per_window}
+    return account if await login_throttle.reserve_attempt(conn, limit, window) is not None else None
+
+
+def addressed_to(account: Account) -> dict[str, Any]:
+    """The fields every account e-mail (`AccountMail`) carries: whose, where to, in which language and time."""
+    return {
+        "member_id": account.member_id,
+        "email": account.email,
+        "locale": account.profile.locale,
+        "time_zone": account.profile.time_zone,
+    }
 
 
 async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: str, address: str) -> TokenPair:

@@ -18,7 +18,7 @@ import asyncpg
 from membership.adapters import accounts, challenges, login_throttle, passwords, tokens
 from membership.adapters.tokens import TokenPair
 from membership.domain.accounts import password_problem
-from membership.service_layer.auth import AuthConfig, issue_tokens, may_mail
+from membership.service_layer.auth import AuthConfig, addressed_to, issue_tokens, mailable_owner
 from membership.service_layer.sessions import end_access_tokens
 from shared.contracts.membership import PasswordResetRequested, SignInCodeIssued
 from shared.db.outbox import enqueue
@@ -31,23 +31,12 @@ DEAD_LINK = "this link was used already or has expired; ask for a new one"
 async def request_sign_in_code(pool: asyncpg.Pool, config: AuthConfig, email: str) -> None:
     """E-mail a one-time sign-in code to the account's owner, if there is an account."""
     async with pool.acquire() as conn, conn.transaction():
-        account = await accounts.get_account_by_email(conn, email.strip())
-        if account is None or not await may_mail(conn, config, "sign_in_code", account.email):
+        if (account := await mailable_owner(conn, config, "sign_in_code", email)) is None:
             return
         code = challenges.new_code()
         ttl = timedelta(minutes=config.challenges.sign_in_code_minutes)
         expires_at = await challenges.issue_code(conn, account.member_id, code, ttl)
-        await enqueue(
-            conn,
-            SignInCodeIssued(
-                member_id=account.member_id,
-                email=account.email,
-                locale=account.profile.locale,
-                time_zone=account.profile.time_zone,
-                code=code,
-                expires_at=expires_at,
-            ),
-        )
+        await enqueue(conn, SignInCodeIssued(**addressed_to(account), code=code, expires_at=expires_at))
 
 
 async def sign_in_with_code(pool: asyncpg.Pool, config: AuthConfig, email: str, code: str, address: str) -> TokenPair:
@@ -80,23 +69,12 @@ async def sign_in_with_code(pool: asyncpg.Pool, config: AuthConfig, email: str, 
 async def request_password_reset(pool: asyncpg.Pool, config: AuthConfig, email: str) -> None:
     """E-mail a single-use link to choose a new password to the account's owner, if there is an account."""
     async with pool.acquire() as conn, conn.transaction():
-        account = await accounts.get_account_by_email(conn, email.strip())
-        if account is None or not await may_mail(conn, config, "password_reset", account.email):
+        if (account := await mailable_owner(conn, config, "password_reset", email)) is None:
             return
         token = challenges.new_token()
         ttl = timedelta(minutes=config.challenges.password_reset_minutes)
         expires_at = await challenges.issue_token(conn, account.member_id, "password_reset", token, ttl)
-        await enqueue(
-            conn,
-            PasswordResetRequested(
-                member_id=account.member_id,
-                email=account.email,
-                locale=account.profile.locale,
-                time_zone=account.profile.time_zone,
-                token=token,
-                expires_at=expires_at,
-            ),
-        )
+        await enqueue(conn, PasswordResetRequested(**addressed_to(account), token=token, expires_at=expires_at))
 
 
 async def reset_password(pool: asyncpg.Pool, token: str, new_password: str) -> None:
