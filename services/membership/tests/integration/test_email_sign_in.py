@@ -132,3 +132,27 @@ async def test_only_digests_of_the_secrets_are_kept(api: Api) -> None:
     token = await _reset_token_for(api, person.email)
     dumped = await api.pool.fetchval("SELECT string_agg(t::text, ' ') FROM email_challenges t")
     assert code not in dumped and token not in dumped
+
+
+async def test_password_guesses_from_a_shared_address_leave_the_code_path_open(api: Api) -> None:
+    person = await api.person()
+    for n in range(20):  # someone on the same network guesses passwords across many accounts
+        await api.client.post("/auth/login", json={"email": f"guess{n}@example.org", "password": "x" * 12})
+    assert (await api.client.post("/auth/login", json={"email": person.email, "password": PASSWORD})).status_code == 429
+
+    code = await _code_for(api, person.email)
+    signed_in = await api.client.post("/auth/sign-in-code/login", json={"email": person.email, "code": code})
+
+    assert signed_in.status_code == 200, signed_in.text
+
+
+async def test_codes_sprayed_across_accounts_from_one_address_are_stopped(api: Api) -> None:
+    people = [await api.person() for _ in range(3)]
+    for person in people:
+        await _code_for(api, person.email)
+    statuses = [
+        (await api.client.post("/auth/sign-in-code/login", json={"email": p.email, "code": f"{n:06d}"})).status_code
+        for n in range(8)
+        for p in people
+    ]
+    assert statuses.count(429) >= 4 and statuses.count(401) == 20, "twenty wrong codes per address, then 429"

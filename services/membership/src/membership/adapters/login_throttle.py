@@ -21,6 +21,12 @@ def address_key(address: str) -> str:
     return f"address:{address}"
 
 
+def code_address_key(address: str) -> str:
+    """Wrong sign-in codes from one client address: counted apart from wrong passwords, so someone guessing
+    passwords behind the same address (a shared network) does not shut the code path for everyone there."""
+    return f"code-address:{address}"
+
+
 async def failures_since(conn: asyncpg.Connection, key: str, window: timedelta) -> int:
     count: int = await conn.fetchval(
         "SELECT count(*) FROM login_failures WHERE key = $1 AND failed_at > now() - $2::interval", key, window

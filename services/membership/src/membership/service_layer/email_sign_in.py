@@ -40,13 +40,13 @@ async def request_sign_in_code(pool: asyncpg.Pool, config: AuthConfig, email: st
 
 
 async def sign_in_with_code(pool: asyncpg.Pool, config: AuthConfig, email: str, code: str, address: str) -> TokenPair:
-    """Tokens for the right code; 401 otherwise. Wrong codes count against the client address like wrong
-    passwords (so no one sprays codes across accounts) and against the code itself."""
+    """Tokens for the right code; 401 otherwise. Wrong codes count against the code itself and against the
+    client address (apart from wrong passwords), so no one sprays codes across accounts."""
     window = timedelta(seconds=config.throttle.window_seconds)
     async with pool.acquire() as conn:
         async with conn.transaction():
             attempt = await login_throttle.reserve_attempt(
-                conn, {login_throttle.address_key(address): config.throttle.per_address}, window
+                conn, {login_throttle.code_address_key(address): config.throttle.per_address}, window
             )
         if attempt is None:
             raise TooManyRequests(
