@@ -108,7 +108,7 @@ async def login(pool: asyncpg.Pool, config: AuthConfig, email: str, password: st
         await login_throttle.clear(conn, account_key)
         if password_hash is not None and passwords.needs_rehash(password_hash):
             await accounts.set_password_hash(conn, member_id, await passwords.hash_password(password))
-        return await _issue(conn, config, member_id)
+        return await issue_tokens(conn, config, member_id)
 
 
 async def refresh(pool: asyncpg.Pool, config: AuthConfig, refresh_token: str) -> TokenPair:
@@ -119,7 +119,7 @@ async def refresh(pool: asyncpg.Pool, config: AuthConfig, refresh_token: str) ->
             if (replayed_by := await tokens.was_revoked(conn, refresh_token)) is not None:
                 await tokens.revoke_all(conn, replayed_by)
         elif await accounts.get_account(conn, member_id) is not None:
-            return await _issue(conn, config, member_id)
+            return await issue_tokens(conn, config, member_id)
     raise Unauthorized("the refresh token is not valid any more; log in again")
 
 
@@ -133,11 +133,7 @@ async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
 
 
 async def issue_tokens(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:
-    """A new token pair for a person who just proved who they are."""
-    return await _issue(conn, config, member_id)
-
-
-async def _issue(conn: asyncpg.Connection, config: AuthConfig, member_id: UUID) -> TokenPair:
+    """A new token pair, with the person's current roles, for someone who just proved who they are."""
     actor = await load_actor(conn, member_id)
     access = config.issuer.issue(member_id, actor.token_roles(), actor.federation_roles)
     refresh_token = await tokens.store_refresh_token(conn, member_id, config.refresh_ttl)
