@@ -9,6 +9,7 @@ about the message: it is retried without limit, with capped backoff, while its p
 from __future__ import annotations
 
 import asyncpg
+import httpx
 from aiokafka import errors as kafka_errors
 
 INFRASTRUCTURE: tuple[type[BaseException], ...] = (
@@ -27,6 +28,7 @@ INFRASTRUCTURE: tuple[type[BaseException], ...] = (
     kafka_errors.NodeNotReadyError,
     kafka_errors.NotLeaderForPartitionError,
     kafka_errors.LeaderNotAvailableError,
+    httpx.TransportError,  # membership's key endpoint unreachable or too slow
 )
 
 

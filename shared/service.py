@@ -35,6 +35,7 @@ from shared.dependencies import STATE_KEY, Dependencies
 from shared.messaging.broker import make_broker
 from shared.messaging.settings import KafkaSettings
 from shared.observability import configure_logging, configure_tracing
+from shared.protection import MemberKeysSettings, RemoteMemberKeys, use_key_source
 from shared.web.app import create_app
 from shared.web.auth import JwtSettings
 from shared.web.dependencies import DEPENDENCIES
@@ -58,6 +59,7 @@ class ServiceSettings:
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     log: LogSettings = field(default_factory=LogSettings)
     jwt: JwtSettings = field(default_factory=JwtSettings)
+    member_keys: MemberKeysSettings = field(default_factory=MemberKeysSettings)
 
 
 RegisterSubscribers = Callable[[KafkaBroker, KafkaSettings], None]
@@ -207,6 +209,8 @@ def build_service(
         pool = dependencies.database
         broker = spec.broker(settings.kafka, pool)
         broker.context.set_global(STATE_KEY, dependencies)
+        if spec.subscribers is not None:  # its consumers open sealed fields with keys from membership
+            use_key_source(RemoteMemberKeys(settings.member_keys, settings.jwt.jwks_url))
         relay = OutboxRelay(pool, settings.kafka.producer_options(), name=f"{spec.name}-outbox-relay")
         checks.update(database=_database_check(pool), broker=_broker_check(broker, settings.kafka))
         workers = MessagingWorkers(broker, relay, pool, background=background)

@@ -54,6 +54,7 @@ SERVICES = [
     ServiceSpec("matching", int(os.environ.get("MATCHING_PORT", 8003))),
     ServiceSpec("notifications", int(os.environ.get("NOTIFICATIONS_PORT", 8004))),
 ]
+KEY_SERVER = "membership"  # serves people's data keys to the other services' consumers
 GATEWAY = ServiceSpec("gateway", int(os.environ.get("GATEWAY_PORT", 8000)), database=False)
 
 
@@ -164,6 +165,8 @@ class Stack:
         ):
             if spec.name == service and variable not in os.environ:
                 env[variable] = self._sealing_key(service)
+        if "MEMBER_KEYS_TOKEN" not in os.environ:  # membership serves people's data keys to the others with it
+            env["MEMBER_KEYS_TOKEN"] = self._sealing_key("member-keys")
         if spec.database:
             env["DATABASE_URL"] = self.database_urls[spec.name]
         return env
@@ -222,18 +225,18 @@ class Stack:
         say("stopping: entry points first")
         if gateway := self.processes.get(GATEWAY.name):
             terminate(gateway)
-        signalled = []
-        for spec in SERVICES:
-            if (process := self.processes.get(spec.name)) and process.poll() is None:
-                process.send_signal(signal.SIGUSR1)  # HTTP and background workers stop; consumers, relay go on
-                signalled.append(spec.name)
-        if self.database_urls and self.bootstrap and self.processes:
-            try:
-                timeout = float(os.environ.get("FELLOWSHIP_DRAIN_TIMEOUT", 60))
-                await self._wait_producers_stopped(signalled, timeout)
-                await self._wait_quiet(timeout=timeout)
-            except Exception as error:  # never leave the infrastructure running because a check failed
-                say(f"WARNING: could not confirm that every message was delivered: {error!r}")
+        # Membership goes quiet last: until the others have caught up, their consumers fetch people's data keys
+        # from its HTTP (to open sealed fields). Its own late writes, if any, are published by its relay.
+        others = [spec.name for spec in SERVICES if spec.name != KEY_SERVER]
+        for names in (others, [KEY_SERVER]):
+            signalled = self._quiesce(names)
+            if self.database_urls and self.bootstrap and self.processes:
+                try:
+                    timeout = float(os.environ.get("FELLOWSHIP_DRAIN_TIMEOUT", 60))
+                    await self._wait_producers_stopped(signalled, timeout)
+                    await self._wait_quiet(timeout=timeout)
+                except Exception as error:  # never leave the infrastructure running because a check failed
+                    say(f"WARNING: could not confirm that every message was delivered: {error!r}")
         for spec in SERVICES:
             if process := self.processes.get(spec.name):
                 terminate(process)
@@ -245,6 +248,15 @@ class Stack:
         if self.postgres:
             self.postgres.stop()
         say("stopped")
+
+    def _quiesce(self, names: list[str]) -> list[str]:
+        """SIGUSR1 to each running service named: HTTP and background workers stop; consumers, relay go on."""
+        signalled = []
+        for name in names:
+            if (process := self.processes.get(name)) and process.poll() is None:
+                process.send_signal(signal.SIGUSR1)
+                signalled.append(name)
+        return signalled
 
     async def _wait_producers_stopped(self, names: list[str], timeout: float) -> None:
         """Until every signalled service says its background workers stopped (nothing writes on its own)."""

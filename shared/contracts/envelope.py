@@ -19,6 +19,8 @@ class MessageData(BaseModel):
     event_type: ClassVar[str]
     event_version: ClassVar[int]
     topic: ClassVar[Topic]
+    # Personal and health fields: sealed under the person's key on the wire (`shared.protection`).
+    protected: ClassVar[frozenset[str]] = frozenset()
 
     def subject(self) -> str:
         """The aggregate id: the envelope's subject and the Kafka key."""

@@ -63,6 +63,9 @@ class PersonMessage(MessageData):
 class MemberJoined(MemberMessage):
     event_type: ClassVar[str] = "member.joined"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset(
+        {"conditions", "diagnosed_in", "availability", "birth_year", "gender"}
+    )
     roles: list[Role] = Field(default_factory=lambda: list[Role](["member"]))
     languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes")
     time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
@@ -104,6 +107,7 @@ class RolesChanged(MemberMessage):
 class ProfileUpdated(PersonMessage):
     event_type: ClassVar[str] = "member.profile_updated"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset({"birth_year", "gender"})
     languages: list[str] = Field(description="ISO 639-1 codes")
     time_zone: str
     is_caregiver: bool
@@ -114,6 +118,7 @@ class ProfileUpdated(PersonMessage):
 class ConditionsChanged(PersonMessage):
     event_type: ClassVar[str] = "member.conditions_changed"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset({"conditions", "diagnosed_in"})
     conditions: list[Icd10Code]
     diagnosed_in: dict[Icd10Code, int] = Field(default_factory=dict, description="year of diagnosis per code")
 
@@ -121,6 +126,7 @@ class ConditionsChanged(PersonMessage):
 class AvailabilityChanged(PersonMessage):
     event_type: ClassVar[str] = "member.availability_changed"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset({"availability"})
     time_zone: str
     availability: list[AvailabilityWindow]
 
@@ -136,6 +142,7 @@ class ConsentChanged(PersonMessage):
 class MentorApproved(MemberMessage):
     event_type: ClassVar[str] = "mentor.approved"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset({"conditions", "diagnosed_in"})
     conditions: list[Icd10Code] = Field(description="conditions this mentor mentors for")
     diagnosed_in: dict[Icd10Code, int] = Field(default_factory=dict, description="year of diagnosis per code")
     capacity: int = Field(ge=1, le=5)
@@ -167,6 +174,7 @@ class ContactUpdated(MessageData):
     topic: ClassVar[Topic] = Topic.CONTACT
     event_type: ClassVar[str] = "contact.updated"
     event_version: ClassVar[int] = 1
+    protected: ClassVar[frozenset[str]] = frozenset({"display_name", "email"})
     member_id: UUID
     association_id: UUID = Field(description="the association the person first joined")
     display_name: str

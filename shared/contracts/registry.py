@@ -41,8 +41,19 @@ REGISTRY = _registry()
 
 def carried_on(topic: str) -> str:
     """The message types a topic carries, in words (for AsyncAPI descriptions)."""
-    names = sorted(f"{m.event_type} v{m.event_version}" for m in REGISTRY.values() if m.topic == topic)
-    return "Envelopes of: " + ", ".join(names) if names else "Envelopes"
+    names = sorted(_described(m) for m in REGISTRY.values() if m.topic == topic)
+    described = "Envelopes of: " + ", ".join(names) if names else "Envelopes"
+    if any(m.protected for m in REGISTRY.values() if m.topic == topic):
+        described += (
+            ". The fields listed as sealed travel as one `sealed` value, encrypted under the person's data key"
+            " (shared/protection.py)"
+        )
+    return described
+
+
+def _described(model: type[MessageData]) -> str:
+    name = f"{model.event_type} v{model.event_version}"
+    return f"{name} (sealed: {', '.join(sorted(model.protected))})" if model.protected else name
 
 
 def model_for(event_type: str, event_version: int) -> type[MessageData] | None:

@@ -10,6 +10,7 @@ import asyncpg
 from shared.contracts.envelope import Envelope, MessageData
 from shared.contracts.registry import model_for
 from shared.db.revocations import apply_identity_fact
+from shared.protection import open_payload
 
 
 async def record_once(conn: asyncpg.Connection, consumer: str, event_id: UUID) -> bool:
@@ -47,7 +48,9 @@ async def apply_once(pool: asyncpg.Pool, consumer: str, envelope: Envelope, effe
     model = model_for(envelope.event_type, envelope.event_version)
     if model is None:
         return False
-    data = envelope.payload(model)
+    data = await open_payload(envelope, model)  # sealed fields opened with the person's key
+    if data is None:  # the person was erased: their key, and so this message, is gone
+        return False
     async with pool.acquire() as conn, conn.transaction():
         if not await record_once(conn, consumer, envelope.event_id):
             return False

@@ -35,6 +35,7 @@ from shared.db.locks import LockKey, try_transaction_lock
 from shared.db.notified_worker import NotifiedWorker
 from shared.messaging import correlation
 from shared.observability import tracing_enabled
+from shared.protection import seal
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ async def enqueue(conn: asyncpg.Connection, data: MessageData) -> Envelope:
     declares the topics, and building the spec refuses any it does not own)."""
     correlation_id, causation_id = correlation.current_ids()
     envelope = new_envelope(data, source=data.topic.owner, correlation_id=correlation_id, causation_id=causation_id)
+    if data.protected:  # personal and health fields travel sealed under the person's key
+        envelope = envelope.model_copy(update={"data": await seal(conn, data)})
     await enqueue_envelope(conn, data.topic, envelope)
     return envelope
 

@@ -19,6 +19,7 @@ from shared.db.inbox import apply_once
 from shared.db.outbox import OutboxRelay, enqueue
 from shared.embedded import free_port
 from shared.messaging import KafkaSettings, make_broker, subscriber
+from shared.testing.member_keys import act_as_membership
 from shared.testing.outbox import staged_messages
 from shared.testing.plugin import Names
 from shared.testing.topics import make_topics
@@ -46,6 +47,7 @@ async def outbox_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
 async def test_ids_flow_from_http_into_messages_and_on(
     pool: asyncpg.Pool, kafka_settings: KafkaSettings, names: Names
 ) -> None:
+    await act_as_membership(pool)  # the test app publishes a membership fact, sealed like membership's
     app = create_app(service="test", route_handlers=[join], state={"pool": pool})
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))

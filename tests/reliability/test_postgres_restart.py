@@ -21,8 +21,10 @@ from shared.db.pool import DatabaseSettings
 from shared.db.provision import ensure_database
 from shared.embedded import EmbeddedPostgres, free_port
 from shared.messaging import KafkaSettings
+from shared.protection import use_key_source
 from shared.service import Service
 from shared.testing.eventually import eventually
+from shared.testing.member_keys import DatabaseMemberKeys
 from shared.testing.topics import make_topics
 
 PASSWORD = "correct horse battery staple"
@@ -80,6 +82,8 @@ async def test_services_recover_from_a_postgres_restart_by_themselves_and_lose_n
     matching = await matching_bootstrap(
         MatchingSettings(database=await database(postgres, "matching", MATCHING_MIGRATIONS), kafka=kafka_settings)
     )
+    # membership answers in-process here (no port): matching reads people's data keys from its table
+    use_key_source(DatabaseMemberKeys(membership.pool))
     await membership.workers.start()
     await matching.workers.start()
     members = httpx.AsyncClient(transport=httpx.ASGITransport(app=membership.app), base_url="http://membership")  # type: ignore[arg-type]

@@ -199,6 +199,7 @@ async def test_each_service_killed_mid_stream_loses_nothing_and_repeats_nothing(
                 "HTTP_PORT": str(ports[name]),
                 "JWT_ISSUER": membership_url,
                 "JWT_JWKS_URL": f"{membership_url}/.well-known/jwks.json",
+                "MEMBER_KEYS_TOKEN": "services-killed-test-token",  # people's data keys, from membership
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(smtp_port),
                 "EMAIL_SENDER_POLL_INTERVAL_SECONDS": "0.5",

@@ -14,16 +14,19 @@ from uuid import UUID, uuid4
 import asyncpg
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from membership.adapters import accounts, associations, memberships
 from membership.bootstrap import MIGRATIONS, MembershipSettings, bootstrap
 from membership.domain.associations import NewAssociation
 from shared.db.pool import DatabaseSettings
+from shared.protection import MemberKeysSettings
 from shared.testing.outbox import staged_messages
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.service_client import service_client
 
 PASSWORD = "correct horse battery staple"
+SERVICE_TOKEN = "the-services-token-for-data-keys"
 
 
 @dataclass
@@ -85,15 +88,17 @@ class Api:
             await accounts.set_federation_roles(conn, person.member_id, ["federation_admin"])
         return person
 
-    async def messages(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        """Envelopes staged in the outbox, oldest first (with `topic` added)."""
-        return await staged_messages(self.pool, event_type)
+    async def messages(self, event_type: str | None = None, *, raw: bool = False) -> list[dict[str, Any]]:
+        """Envelopes staged in the outbox, oldest first (with `topic` added); sealed fields opened unless `raw`."""
+        return await staged_messages(self.pool, event_type, raw=raw)
 
 
 @pytest.fixture
 async def api(service_database: ServiceDatabase) -> AsyncIterator[Api]:
     url = await service_database(MIGRATIONS)
-    settings = MembershipSettings(database=DatabaseSettings(url=url))
+    settings = MembershipSettings(
+        database=DatabaseSettings(url=url), member_keys=MemberKeysSettings(token=SecretStr(SERVICE_TOKEN))
+    )
     service = await bootstrap(settings)
     async with service_client(service) as client:
         yield Api(client=client, pool=service.pool)

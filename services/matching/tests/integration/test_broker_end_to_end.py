@@ -16,6 +16,7 @@ from shared.db.outbox import OutboxRelay, RelayConfig, enqueue
 from shared.db.pool import DatabaseSettings
 from shared.messaging import KafkaSettings
 from shared.testing.eventually import eventually
+from shared.testing.member_keys import act_as_membership
 from shared.testing.plugin import ServiceDatabase
 from shared.testing.topics import Records, make_topics, read_topic
 
@@ -30,6 +31,7 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
     association, mentor, mentee = uuid4(), uuid4(), uuid4()
 
     # membership's side: its outbox (a database of its own) and relay, publishing to the real topic
+    await act_as_membership(pool)
     async with pool.acquire() as conn, conn.transaction():
         await enqueue(conn, joined(mentor, association, roles=["member", "mentor"]))
         await enqueue(conn, approved(mentor, association))
@@ -41,6 +43,7 @@ async def test_membership_messages_on_the_broker_lead_to_a_proposal(
         matcher=MatcherSettings(debounce_seconds=0.05),
     )
     service = await bootstrap(settings)
+    await act_as_membership(pool)  # after bootstrap: matching reads the keys the test's "membership" seals with
     await membership_relay.start()
     await service.workers.start()
     try:

@@ -71,7 +71,14 @@ async def bootstrap(settings: MembershipSettings) -> Service[MembershipDependenc
         raise
     # Membership checks the tokens it signs with its own key set: no HTTP call to itself.
     validator = JwtValidator(settings.jwt, jwks_client=LocalKeys(config.keys.jwks()))
-    return build_service(SPEC, settings, MembershipDependencies(pool=pool, jwt_validator=validator, auth=config))
+    token = settings.member_keys.token
+    dependencies = MembershipDependencies(
+        pool=pool,
+        jwt_validator=validator,
+        auth=config,
+        member_keys_token=None if token is None else token.get_secret_value(),
+    )
+    return build_service(SPEC, settings, dependencies)
 
 
 async def rotate_signing_key(settings: MembershipSettings) -> None:

@@ -10,6 +10,7 @@ from membership.entrypoints.http.auth import AuthController, InvitationControlle
 from membership.entrypoints.http.conditions import ConditionsController
 from membership.entrypoints.http.erasure import MemberRemovalController, PersonErasureController
 from membership.entrypoints.http.me import MeController
+from membership.entrypoints.http.member_keys import MemberKeysController
 from membership.entrypoints.http.mentors import MentorAdminController, MentoringController
 from membership.entrypoints.http.my_consents import MyConsentsController
 from membership.entrypoints.http.my_health_data import (
@@ -18,7 +19,7 @@ from membership.entrypoints.http.my_health_data import (
     MyHealthNotesController,
 )
 
-ROUTES: list[Any] = [AuthController, InvitationController, JwksController]
+ROUTES: list[Any] = [AuthController, InvitationController, JwksController, MemberKeysController]
 ROUTES += [ConditionsController, MeController, MyConditionsController, MyAvailabilityController]
 ROUTES += [MyHealthNotesController, MyConsentsController, MemberRemovalController, PersonErasureController]
 ROUTES += [AssociationController, MembershipController, AdminController, MentoringController, MentorAdminController]

@@ -19,10 +19,15 @@ from shared.web.dependencies import dependencies_of
 @dataclass(kw_only=True)
 class MembershipDependencies(Dependencies):
     auth: AuthConfig  # the token issuer and its rules
+    member_keys_token: str | None = None  # what the other services send for people's data keys
 
 
 def provide_auth(state: State) -> AuthConfig:
     return dependencies_of(state, MembershipDependencies).auth
+
+
+def provide_member_keys_token(state: State) -> str | None:
+    return dependencies_of(state, MembershipDependencies).member_keys_token
 
 
 async def provide_actor(caller: NamedDependency[Principal], pool: NamedDependency[asyncpg.Pool]) -> Actor:
@@ -34,8 +39,10 @@ async def provide_actor(caller: NamedDependency[Principal], pool: NamedDependenc
 DEPENDENCIES = {
     "auth_config": Provide(provide_auth, sync_to_thread=False),
     "actor": Provide(provide_actor),
+    "member_keys_token": Provide(provide_member_keys_token, sync_to_thread=False),
 }
 
 # What handlers declare to receive them.
 Auth = NamedDependency[AuthConfig]
 Caller = NamedDependency[Actor]
+MemberKeysToken = NamedDependency[str | None]
