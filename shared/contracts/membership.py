@@ -200,7 +200,7 @@ class AccountMail(MessageData):
     invitation, a warning that someone tried to register the address. Sent whatever the person's consents,
     preferences and quiet hours (it is what they asked for, or about their account's safety).
 
-    Travels only on `membership.account.v1`, read by notifications only, kept one hour (the codes and links
+    Travels only on `membership.account.v1`, read by notifications only, kept 40 minutes (the codes and links
     it carries expire sooner), and deleted from membership's outbox as soon as it is published. It carries
     the address itself: the person may not have joined an association, so no contact record is known yet.
     """

@@ -13,7 +13,7 @@ class Topic(StrEnum):
 
     MEMBER = "membership.member.v1"
     CONTACT = "membership.contact.v1"  # personal data; compacted; read by notifications only
-    ACCOUNT = "membership.account.v1"  # account e-mails with one-time secrets; kept one hour; notifications only
+    ACCOUNT = "membership.account.v1"  # account e-mails with one-time secrets; kept 40 min; notifications only
     CONFERENCE = "events.conference.v1"
     REGISTRATION = "events.registration.v1"
     MATCH = "matching.match.v1"

@@ -55,6 +55,8 @@ def load_plan(path: Path = DEFAULT_FILE, *, prefix: str = "") -> TopicPlan:
         configs = {"retention.ms": str(spec.get("retention_ms", defaults.get("retention_ms", 604800000)))}
         if "cleanup_policy" in spec:
             configs["cleanup.policy"] = spec["cleanup_policy"]
+        if "segment_ms" in spec:  # how soon a segment closes, so retention can delete it
+            configs["segment.ms"] = str(spec["segment_ms"])
         topics.append(
             TopicSpec(
                 name=prefix + name,
