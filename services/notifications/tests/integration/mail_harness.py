@@ -56,7 +56,7 @@ class _Keep:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if address in self.refuse:
-            return "550 5.1.1 No such mailbox"
+            return f"550 5.1.1 <{address}>: Recipient address rejected"  # as real servers quote it
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -254,13 +254,19 @@ async def test_a_welcome_waits_for_an_address_that_arrives_later(pipeline: Pipel
     assert (email["To"], email["Subject"]) == ("Late Lou <lou@example.org>", "Bienvenue sur Fellowship")
 
 
-async def test_a_refused_address_fails_at_once(pipeline: Pipeline, mail: MailCatcher) -> None:
+async def test_a_refused_address_fails_at_once_and_is_not_kept_in_its_reason(
+    pipeline: Pipeline, mail: MailCatcher, caplog: pytest.LogCaptureFixture
+) -> None:
     mail.handler.refuse.add("nobody@example.org")
     refused = await pipeline.member(email="nobody@example.org")
     await pipeline.sender.run_once()
     [delivery] = await pipeline.deliveries(refused)
     assert (delivery["status"], delivery["attempts"]) == ("failed", 1)
-    assert "550" in delivery["status_reason"]
+    assert "550" in delivery["status_reason"] and "Recipient address rejected" in delivery["status_reason"]
+    assert "nobody@example.org" not in delivery["status_reason"], "the server quoted the address; it is not kept"
+    logged = [str(vars(record)) for record in caplog.records]  # message and extra fields
+    assert any("e-mail failed" in line for line in logged)
+    assert not any("nobody@example.org" in line for line in logged), "nor logged"
 
 
 async def _sender_rounds_until(pipeline: Pipeline, end: timedelta, step: timedelta) -> int:

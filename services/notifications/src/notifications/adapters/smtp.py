@@ -7,6 +7,7 @@ connection is dropped, so the next e-mail starts on a fresh one.
 from __future__ import annotations
 
 import email.policy
+import re
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -28,9 +29,18 @@ class DeliveryError(Exception):
     timeouts, 4xx, a refused login) the server may take it later."""
 
     def __init__(self, reason: str, *, permanent: bool) -> None:
+        reason = without_addresses(reason)  # kept as the delivery's status and logged: no one's address in it
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+
+
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def without_addresses(text: str) -> str:
+    """`text` with every e-mail address in it (servers quote the refused mailbox) replaced by `<address>`."""
+    return _ADDRESS.sub("<address>", text)
 
 
 class SmtpMailer:
