@@ -67,12 +67,15 @@ class KeySource(Protocol):
 
 async def member_key(conn: asyncpg.Connection, member_id: UUID) -> bytes:
     """The person's data key from membership's `member_keys`, made on first use (in the caller's transaction)."""
-    key: bytes | None = await conn.fetchval(
-        "INSERT INTO member_keys (member_id, data_key) VALUES ($1, $2)"
-        " ON CONFLICT (member_id) DO UPDATE SET member_id = EXCLUDED.member_id RETURNING data_key",
-        member_id,
-        Fernet.generate_key(),
-    )
+    read = "SELECT data_key FROM member_keys WHERE member_id = $1"
+    key: bytes | None = await conn.fetchval(read, member_id)
+    if key is None:  # the first sealed message of this person; a concurrent first one may win the insert
+        await conn.execute(
+            "INSERT INTO member_keys (member_id, data_key) VALUES ($1, $2) ON CONFLICT (member_id) DO NOTHING",
+            member_id,
+            Fernet.generate_key(),
+        )
+        key = await conn.fetchval(read, member_id)
     assert key is not None
     return bytes(key)
 

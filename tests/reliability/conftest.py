@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+import asyncpg
+
 from shared.contracts import Envelope, new_envelope
 from shared.contracts.membership import MemberJoined
+from shared.db.outbox import pending_count
+from shared.testing.eventually import eventually
 
 ASSOCIATION = uuid4()
 
@@ -19,3 +23,13 @@ def member_joined(member_id: object = None) -> Envelope:
         conditions=["G43.1"],
     )
     return new_envelope(data, source="reliability-test")
+
+
+async def outbox_settled(pool: asyncpg.Pool, timeout: float = 30) -> None:
+    """Until nothing waits in the outbox (every row published or parked)."""
+
+    async def waiting() -> int:
+        async with pool.acquire() as conn:
+            return await pending_count(conn)
+
+    await eventually(waiting, until=lambda n: n == 0, timeout=timeout, what="the outbox settled")

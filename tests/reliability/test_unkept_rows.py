@@ -8,13 +8,12 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.db.outbox import OutboxRelay, RelayConfig, enqueue_envelope, pending_count
+from shared.db.outbox import OutboxRelay, RelayConfig, enqueue_envelope
 from shared.messaging import KafkaSettings
-from shared.testing.eventually import eventually
 from shared.testing.plugin import Names
 from shared.testing.topics import make_topics, read_topic
 
-from .conftest import member_joined
+from .conftest import member_joined, outbox_settled
 
 
 async def test_a_secret_is_published_once_and_no_copy_stays_in_the_outbox(
@@ -30,12 +29,7 @@ async def test_a_secret_is_published_once_and_no_copy_stays_in_the_outbox(
     relay = OutboxRelay(pool, kafka_settings.producer_options(), config)
     await relay.start()
     try:
-
-        async def waiting() -> int:
-            async with pool.acquire() as conn:
-                return await pending_count(conn)
-
-        await eventually(waiting, until=lambda n: n == 0, timeout=30, what="the outbox settled")
+        await outbox_settled(pool)
     finally:
         await relay.stop()
 

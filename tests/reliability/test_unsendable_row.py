@@ -10,13 +10,12 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.db.outbox import OutboxRelay, RelayConfig, enqueue_envelope, pending_count
+from shared.db.outbox import OutboxRelay, RelayConfig, enqueue_envelope
 from shared.messaging import KafkaSettings
-from shared.testing.eventually import eventually
 from shared.testing.plugin import Names
 from shared.testing.topics import make_topics, read_topic
 
-from .conftest import member_joined
+from .conftest import member_joined, outbox_settled
 
 
 async def test_a_row_refused_for_good_is_parked_and_its_neighbours_are_sent_once(
@@ -32,16 +31,11 @@ async def test_a_row_refused_for_good_is_parked_and_its_neighbours_are_sent_once
     relay = OutboxRelay(pool, kafka_settings.producer_options(), RelayConfig(poll_interval=0.1, backoff_max=0.2))
     await relay.start()
     try:
-
-        async def waiting() -> int:
-            async with pool.acquire() as conn:
-                return await pending_count(conn)
-
-        await eventually(waiting, until=lambda n: n == 0, timeout=30, what="the outbox settled")
+        await outbox_settled(pool)
         later = member_joined()
         async with pool.acquire() as conn, conn.transaction():
             await enqueue_envelope(conn, topic, later)
-        await eventually(waiting, until=lambda n: n == 0, timeout=30, what="a later row published")
+        await outbox_settled(pool)
         await asyncio.sleep(2)  # time for any re-send to show up
     finally:
         await relay.stop()
