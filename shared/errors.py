@@ -44,3 +44,7 @@ class Unauthorized(DomainError):
 
 class TooManyRequests(DomainError):
     """Too many attempts; `headers` may say when to retry."""
+
+
+class Unavailable(DomainError):
+    """Something this depends on does not answer now; trying again later may work."""

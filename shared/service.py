@@ -81,6 +81,7 @@ class ServiceSpec:
     subscribers: RegisterSubscribers | None = None
     publishes: Sequence[Topic] = ()
     description: str = ""
+    opens_sealed: bool = True  # whether its consumers open people's sealed fields (keys from membership)
 
     def __post_init__(self) -> None:
         foreign = [str(topic) for topic in self.publishes if topic.owner != self.name]
@@ -200,8 +201,10 @@ def build_service(
     background: Sequence[BackgroundWorker] = (),
     on_http_stop: Sequence[Callable[[], None]] = (),
     readiness_checks: Mapping[str, Callable[[], Awaitable[object]]] | None = None,
+    app_options: Mapping[str, Any] | None = None,
 ) -> Service[DependenciesT]:
-    """Wire the HTTP app and, for a service with a database, the broker, its subscribers and the relay."""
+    """Wire the HTTP app and, for a service with a database, the broker, its subscribers and the relay.
+    `app_options` adds to the HTTP app's configuration (see `create_app`)."""
     checks = dict(readiness_checks or {})
     broker: KafkaBroker | None = None
     workers: MessagingWorkers | HttpOnlyWorkers
@@ -209,7 +212,7 @@ def build_service(
         pool = dependencies.database
         broker = spec.broker(settings.kafka, pool)
         broker.context.set_global(STATE_KEY, dependencies)
-        if spec.subscribers is not None:  # its consumers open sealed fields with keys from membership
+        if spec.subscribers is not None and spec.opens_sealed:  # its consumers open sealed fields with keys
             use_key_source(RemoteMemberKeys(settings.member_keys, settings.jwt.jwks_url))
         relay = OutboxRelay(pool, settings.kafka.producer_options(), name=f"{spec.name}-outbox-relay")
         checks.update(database=_database_check(pool), broker=_broker_check(broker, settings.kafka))
@@ -222,6 +225,7 @@ def build_service(
         readiness_checks=checks,
         state={STATE_KEY: dependencies, ON_HTTP_STOP: list(on_http_stop)},
         dependencies={**DEPENDENCIES, **spec.dependencies},
+        options=app_options,
     )
     return Service(name=spec.name, app=app, workers=workers, dependencies=dependencies, broker=broker)
 

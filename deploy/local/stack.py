@@ -55,7 +55,8 @@ SERVICES = [
     ServiceSpec("notifications", int(os.environ.get("NOTIFICATIONS_PORT", 8004))),
 ]
 KEY_SERVER = "membership"  # serves people's data keys to the other services' consumers
-GATEWAY = ServiceSpec("gateway", int(os.environ.get("GATEWAY_PORT", 8000)), database=False)
+GATEWAY = ServiceSpec("gateway", int(os.environ.get("GATEWAY_PORT", 8000)))  # sessions in its own database
+EVERY = [*SERVICES, GATEWAY]
 
 
 def say(text: str) -> None:
@@ -125,7 +126,7 @@ class Stack:
             )
 
     async def _provision(self) -> None:
-        for spec in SERVICES:
+        for spec in EVERY:
             self.database_urls[spec.name] = await ensure_database(self.admin_url, spec.name, password=spec.name)
         plan = load_plan()
         replication = 1 if self.broker else None
@@ -133,7 +134,7 @@ class Stack:
         say(f"topics: {len(created)} created, {len(plan.topics) - len(created)} already there")
 
     def _migrate(self) -> None:
-        for spec in SERVICES:
+        for spec in EVERY:
             self._run([str(BIN / f"fellowship-{spec.name}"), "migrate"], self._service_env(spec))
 
     def _service_env(self, spec: ServiceSpec) -> dict[str, str]:
@@ -156,9 +157,15 @@ class Stack:
             # Links in e-mails open the web client (the gateway) and notifications' unsubscribe endpoint.
             "NOTIFICATIONS_PUBLIC_URL": os.environ.get("NOTIFICATIONS_PUBLIC_URL", f"http://127.0.0.1:{GATEWAY.port}"),
             "NOTIFICATIONS_UNSUBSCRIBE_URL": os.environ.get(
-                "NOTIFICATIONS_UNSUBSCRIBE_URL", f"http://127.0.0.1:{SERVICES[3].port}/unsubscribe"
+                    "NOTIFICATIONS_UNSUBSCRIBE_URL", f"http://127.0.0.1:{GATEWAY.port}/unsubscribe"
             ),
         }
+        if spec.name == "gateway":
+            env["GATEWAY_SECRET_KEY"] = os.environ.get("GATEWAY_SECRET_KEY") or self._sealing_key("gateway-csrf")
+            # plain HTTP on 127.0.0.1: the cookie cannot be Secure here (HTTPS in production sets it)
+            env["GATEWAY_COOKIE_SECURE"] = os.environ.get("GATEWAY_COOKIE_SECURE", "false")
+        if spec.name == "membership":  # the gateway says who the browser is (sign-in throttling per address)
+            env["HTTP_TRUSTED_PROXIES"] = os.environ.get("MEMBERSHIP_TRUSTED_PROXIES", '["127.0.0.1"]')
         for service, variable in (
             ("membership", "TOKEN_KEY_ENCRYPTION_KEY"),
             ("notifications", "NOTIFICATIONS_SECRET_ENCRYPTION_KEY"),
@@ -196,7 +203,7 @@ class Stack:
 
     async def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        waiting = {spec.name: spec.port for spec in [*SERVICES, GATEWAY]}
+        waiting = {spec.name: spec.port for spec in EVERY}
         async with httpx.AsyncClient(timeout=2.0) as client:
             while waiting and time.monotonic() < deadline:
                 for name, port in list(waiting.items()):
@@ -212,7 +219,8 @@ class Stack:
             raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(waiting)} (logs in {self.logs})")
 
     def _print_urls(self) -> None:
-        say(f"gateway        http://127.0.0.1:{GATEWAY.port}/")
+        say(f"open this      http://127.0.0.1:{GATEWAY.port}/   (the web client: sign in as nadia@example.org /"
+            " fellowship-demo, or create an account)")
         for spec in SERVICES:
             say(f"{spec.name:<14} http://127.0.0.1:{spec.port}/  (API docs: /schema)")
         say(f"mail           {self.data / 'mail'}  (SMTP {self.smtp_host}:{self.smtp_port})")
@@ -223,11 +231,10 @@ class Stack:
     # -- stop ----------------------------------------------------------------------------------
     async def stop(self) -> None:
         say("stopping: entry points first")
-        if gateway := self.processes.get(GATEWAY.name):
-            terminate(gateway)
+        # The gateway's HTTP stops first (no new work from browsers); its consumer goes on like the others'.
         # Membership goes quiet last: until the others have caught up, their consumers fetch people's data keys
         # from its HTTP (to open sealed fields). Its own late writes, if any, are published by its relay.
-        others = [spec.name for spec in SERVICES if spec.name != KEY_SERVER]
+        others = [spec.name for spec in EVERY if spec.name != KEY_SERVER]
         for names in (others, [KEY_SERVER]):
             signalled = self._quiesce(names)
             if self.database_urls and self.bootstrap and self.processes:
@@ -237,7 +244,7 @@ class Stack:
                     await self._wait_quiet(timeout=timeout)
                 except Exception as error:  # never leave the infrastructure running because a check failed
                     say(f"WARNING: could not confirm that every message was delivered: {error!r}")
-        for spec in SERVICES:
+        for spec in EVERY:
             if process := self.processes.get(spec.name):
                 terminate(process)
         say("services stopped; stopping infrastructure")

@@ -57,12 +57,16 @@ def create_app(
     state: Mapping[str, Any] | None = None,
     dependencies: Mapping[str, Provide] | None = None,
     version: str = "0.1.0",
+    options: Mapping[str, Any] | None = None,
 ) -> Litestar:
-    """A Litestar app with health, readiness, metrics, error mapping and correlation ids."""
+    """A Litestar app with health, readiness, metrics, error mapping and correlation ids. `options` adds to
+    the app's configuration: `middleware` runs after the standard ones, `exception_handlers` override the
+    standard mapping, anything else (templates, hooks) is passed as it is."""
+    extra = dict(options or {})
     prometheus = PrometheusConfig(
         app_name=service, prefix="http", group_path=True, exclude=["/health", "/ready", "/metrics"]
     )
-    middleware: list[Any] = [CorrelationIdMiddleware(), prometheus.middleware]
+    middleware: list[Any] = [CorrelationIdMiddleware(), prometheus.middleware, *extra.pop("middleware", [])]
     plugins: list[Any] = []
     if tracing_enabled():
         from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
@@ -72,7 +76,7 @@ def create_app(
         route_handlers=[HealthController, MetricsController, *route_handlers],
         middleware=middleware,
         plugins=plugins,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **extra.pop("exception_handlers", {})},
         state=State({"readiness_checks": dict(readiness_checks or {}), **(state or {})}),
         dependencies=dict(dependencies or {}),
         request_max_body_size=MAX_BODY_BYTES,
@@ -83,5 +87,6 @@ def create_app(
                 security_schemes={BEARER: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
         ),
+        **extra,
     )
     return Litestar.from_config(config)

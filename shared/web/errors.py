@@ -15,7 +15,16 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from shared.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unavailable,
+)
 from shared.failures import is_infrastructure
 from shared.messaging import correlation
 
@@ -29,6 +38,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     Forbidden: 403,
     Unauthorized: 401,
     TooManyRequests: 429,
+    Unavailable: 503,
 }
 
 

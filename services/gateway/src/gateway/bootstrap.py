@@ -1,43 +1,107 @@
-"""The composition root of the gateway: the browser's single entry point (pages and /api proxy to come).
-
-HTTP only: it consumes no messages and owns no outbox (it will get a database for sessions).
-"""
+"""The composition root of the gateway: the browser's single entry point (the web client's pages and the
+`/api` proxy), with its own database for sessions and rate-limit counters, and a consumer of membership's
+revocations and erasures."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
-from litestar import get
-from litestar.datastructures import State
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
 
-from gateway.settings import UpstreamSettings
-from shared.dependencies import Dependencies
-from shared.service import Service, ServiceSettings, ServiceSpec, build_service
+from gateway import i18n
+from gateway.adapters import sessions
+from gateway.adapters.upstream import Upstream
+from gateway.dependencies import GatewayDependencies
+from gateway.entrypoints.consumers import register
+from gateway.entrypoints.http.account import AccountController
+from gateway.entrypoints.http.admin import AssociationAdminController, FederationController
+from gateway.entrypoints.http.errors import PAGE_EXCEPTION_HANDLERS
+from gateway.entrypoints.http.inbox import InboxController
+from gateway.entrypoints.http.mentoring import MentoringController
+from gateway.entrypoints.http.middleware import (
+    FetchMetadataMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+)
+from gateway.entrypoints.http.proxy import ProxyController
+from gateway.entrypoints.http.public import PublicController
+from gateway.entrypoints.http.welcome import WelcomeController
+from gateway.settings import GatewaySettings
+from shared.service import Service, ServiceSpec, build_service, open_pool
 from shared.web.auth import JwtValidator
-from shared.web.dependencies import dependencies_of
 
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+MIGRATIONS = HERE.parents[1] / "migrations"
+STATIC = HERE / "static"
+SWEEP_SECONDS = 60.0
 
-@dataclass(kw_only=True)
-class GatewayDependencies(Dependencies):
-    upstreams: dict[str, str]  # service name → base URL
-    http_client: httpx.AsyncClient
-
-
-@get("/", operation_id="index", sync_to_thread=False)
-def index(state: State) -> dict[str, object]:
-    """What this platform runs and where."""
-    return {"name": "Fellowship", "services": dependencies_of(state, GatewayDependencies).upstreams}
-
-
-SPEC = ServiceSpec(name="gateway", route_handlers=[index], description="The patients' web client and API proxy.")
+SPEC = ServiceSpec(
+    name="gateway",
+    migrations=MIGRATIONS,
+    route_handlers=[
+        PublicController,
+        AccountController,
+        WelcomeController,
+        MentoringController,
+        InboxController,
+        AssociationAdminController,
+        FederationController,
+        ProxyController,
+        create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False, cache_control=None),
+    ],
+    subscribers=register,
+    opens_sealed=False,  # it reads only revocations and erasures, which carry nothing sealed
+    description="The patients' web client (pages in English and French) and the allow-listed /api proxy.",
+)
 NAME = SPEC.name
 
 
-@dataclass
-class GatewaySettings(ServiceSettings):
-    upstreams: UpstreamSettings = field(default_factory=UpstreamSettings)
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+class SessionSweeper:
+    """Deletes timed-out sessions and old rate-limit windows every minute (any replica may; all do)."""
+
+    def __init__(self, deps: GatewayDependencies) -> None:
+        self.deps = deps
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._run(), name="gateway-session-sweeper")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await sessions.sweep(self.deps.database, self.deps.clock())
+            except Exception:  # the next sweep tries again; sessions past their time are refused anyway
+                log.warning("session sweep failed", exc_info=True)
+            await asyncio.sleep(SWEEP_SECONDS)
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
 
 
 def _upstream_check(client: httpx.AsyncClient, url: str) -> Callable[[], Awaitable[None]]:
@@ -48,15 +112,42 @@ def _upstream_check(client: httpx.AsyncClient, url: str) -> Callable[[], Awaitab
     return check
 
 
-async def bootstrap(settings: GatewaySettings) -> Service[GatewayDependencies]:
-    client = httpx.AsyncClient(timeout=2.0)
+async def bootstrap(settings: GatewaySettings, *, jwt_validator: JwtValidator | None = None) -> Service[GatewayDependencies]:
+    pool = await open_pool(settings, SPEC)
+    timeout = settings.upstreams.upstream_timeout_seconds
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+    )
     urls = settings.upstreams.by_name()
-    dependencies = GatewayDependencies(jwt_validator=JwtValidator(settings.jwt), upstreams=urls, http_client=client)
+    secret = settings.web.secret_key.encode()
+    if not secret:
+        log.warning("GATEWAY_SECRET_KEY is not set: CSRF tokens are signed with a key of this process only")
+        secret = secrets.token_bytes(32)
+    dependencies = GatewayDependencies(
+        pool=pool,
+        jwt_validator=jwt_validator or JwtValidator(settings.jwt),
+        upstream=Upstream(urls, client),
+        web=settings.web,
+        csrf_secret=secret,
+        rate_limits=settings.rate_limits.per_minute(),
+    )
     service = build_service(
         SPEC,
         settings,
         dependencies,
+        background=[SessionSweeper(dependencies)],
         readiness_checks={name: _upstream_check(client, url) for name, url in urls.items()},
+        app_options={
+            "middleware": [
+                SecurityHeadersMiddleware(hsts=settings.web.cookie_secure),
+                FetchMetadataMiddleware(),
+                SessionMiddleware(dependencies),
+                RateLimitMiddleware(dependencies),
+            ],
+            "exception_handlers": PAGE_EXCEPTION_HANDLERS,
+            "template_config": template_config(),
+        },
     )
     service.app.on_shutdown.append(client.aclose)
     return service

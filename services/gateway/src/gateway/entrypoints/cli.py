@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.bootstrap import SPEC, GatewaySettings, bootstrap
+from gateway.bootstrap import SPEC, bootstrap
+from gateway.settings import GatewaySettings
 from shared.service import run_cli
 
 

@@ -33,13 +33,15 @@ class AssociationController(Controller):
         """Create an association (federation admins only); then appoint its first admin."""
         return await associations.create(pool, actor, data)
 
-    @get("/", operation_id="list_associations")
-    async def list_all(self, pool: Pool, actor: Caller) -> list[Association]:
-        """Every association of the federation with its public settings."""
+    @get("/", operation_id="list_associations", security=[])
+    async def list_all(self, pool: Pool) -> list[Association]:
+        """Every association of the federation with its public settings (public: the web client's home page
+        shows them before anyone signs in)."""
         return await associations.list_all(pool)
 
-    @get("/{association_id:uuid}", operation_id="get_association")
-    async def get(self, association_id: FromPath[UUID], pool: Pool, actor: Caller) -> Association:
+    @get("/{association_id:uuid}", operation_id="get_association", security=[])
+    async def get(self, association_id: FromPath[UUID], pool: Pool) -> Association:
+        """One association's public settings (public, like the list)."""
         return await associations.get(pool, association_id)
 
     @patch("/{association_id:uuid}", operation_id="update_association")

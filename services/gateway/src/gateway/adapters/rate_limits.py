@@ -1,0 +1,24 @@
+"""Rate-limit counters in the gateway's database (fixed one-minute windows), shared by every replica."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+WINDOW_SECONDS = 60
+
+
+def window_start(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+async def hit(pool: asyncpg.Pool, key: str, now: datetime) -> int:
+    """Count one request against `key` in the current window; how many the window has seen, this one included."""
+    hits: int = await pool.fetchval(
+        "INSERT INTO rate_counters (key, window_start, hits) VALUES ($1, $2, 1)"
+        " ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_counters.hits + 1 RETURNING hits",
+        key,
+        window_start(now),
+    )
+    return hits
