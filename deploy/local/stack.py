@@ -157,7 +157,7 @@ class Stack:
             # Links in e-mails open the web client (the gateway) and notifications' unsubscribe endpoint.
             "NOTIFICATIONS_PUBLIC_URL": os.environ.get("NOTIFICATIONS_PUBLIC_URL", f"http://127.0.0.1:{GATEWAY.port}"),
             "NOTIFICATIONS_UNSUBSCRIBE_URL": os.environ.get(
-                    "NOTIFICATIONS_UNSUBSCRIBE_URL", f"http://127.0.0.1:{GATEWAY.port}/unsubscribe"
+                "NOTIFICATIONS_UNSUBSCRIBE_URL", f"http://127.0.0.1:{GATEWAY.port}/unsubscribe"
             ),
         }
         if spec.name == "gateway":
@@ -219,8 +219,10 @@ class Stack:
             raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(waiting)} (logs in {self.logs})")
 
     def _print_urls(self) -> None:
-        say(f"open this      http://127.0.0.1:{GATEWAY.port}/   (the web client: sign in as nadia@example.org /"
-            " fellowship-demo, or create an account)")
+        say(
+            f"open this      http://127.0.0.1:{GATEWAY.port}/   (the web client: sign in as nadia@example.org /"
+            " fellowship-demo, or create an account)"
+        )
         for spec in SERVICES:
             say(f"{spec.name:<14} http://127.0.0.1:{spec.port}/  (API docs: /schema)")
         say(f"mail           {self.data / 'mail'}  (SMTP {self.smtp_host}:{self.smtp_port})")

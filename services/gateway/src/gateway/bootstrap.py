@@ -112,7 +112,9 @@ def _upstream_check(client: httpx.AsyncClient, url: str) -> Callable[[], Awaitab
     return check
 
 
-async def bootstrap(settings: GatewaySettings, *, jwt_validator: JwtValidator | None = None) -> Service[GatewayDependencies]:
+async def bootstrap(
+    settings: GatewaySettings, *, jwt_validator: JwtValidator | None = None
+) -> Service[GatewayDependencies]:
     pool = await open_pool(settings, SPEC)
     timeout = settings.upstreams.upstream_timeout_seconds
     client = httpx.AsyncClient(

@@ -122,8 +122,7 @@ async def expire_access(conn: asyncpg.Connection, member_id: UUID, revoked_at: d
     """Membership no longer accepts the person's access tokens issued up to `revoked_at`: their sessions
     refresh before the next call (and end if the refresh is refused, as after a sign-out or a reset)."""
     result: str = await conn.execute(
-        "UPDATE sessions SET access_expires = least(access_expires, $2)"
-        " WHERE member_id = $1 AND signed_in_at <= $2",
+        "UPDATE sessions SET access_expires = least(access_expires, $2) WHERE member_id = $1 AND signed_in_at <= $2",
         member_id,
         revoked_at,
     )

@@ -96,7 +96,7 @@ class Session:
             self.changed = True
 
     def extend(self, now: datetime, lifetimes: Lifetimes) -> None:
-        """"Stay signed in": the idle clock starts again now (never past the absolute limit)."""
+        """ "Stay signed in": the idle clock starts again now (never past the absolute limit)."""
         self.last_seen_at = now
         self.idle_expires_at = min(now + lifetimes.idle, self.expires_at)
         self.changed = True

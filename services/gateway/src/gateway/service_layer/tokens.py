@@ -26,7 +26,9 @@ class SignInAgain(Unauthorized):
     """The session has ended (signed out, timed out, revoked or erased): sign in again."""
 
 
-async def tokens_of(jwt_validator: JwtValidator, body: dict[str, Any], now: datetime) -> tuple[UUID, Tokens, dict[str, Any]]:
+async def tokens_of(
+    jwt_validator: JwtValidator, body: dict[str, Any], now: datetime
+) -> tuple[UUID, Tokens, dict[str, Any]]:
     """Who a token pair from membership belongs to, the pair, and the roles its access token carries."""
     principal = await jwt_validator.principal_of(body["access_token"])
     tokens = Tokens(

@@ -95,13 +95,18 @@ class AccountController(Controller):
         if errors:
             return render(request, "account/sign_in.html", title=title, errors=errors, values=values)
         response = await anonymous_call(
-            request, "membership", "POST", "/auth/login",
+            request,
+            "membership",
+            "POST",
+            "/auth/login",
             json={"email": values["email"], "password": values["password"]},
         )
         if response.status_code == 429:
             return too_many(request, "account/sign_in.html", title, values, "password")
         if response.status_code != 200:
-            message = i18n.gettext("The e-mail address or the password is not right. Check them, or sign in with a code.")
+            message = i18n.gettext(
+                "The e-mail address or the password is not right. Check them, or sign in with a code."
+            )
             return render(request, "account/sign_in.html", title=title, errors={"email": message}, values=values)
         return await start_session(request, response.json(), values.get("next"))
 
@@ -127,7 +132,9 @@ class AccountController(Controller):
     @get("/sign-in/code/enter", operation_id="page_enter_code")
     async def enter_code_page(self, request: AnyRequest) -> Template:
         email = ensure_session(request).data.get("code_email", "")
-        return render(request, "account/code_enter.html", title=i18n.gettext("Enter your code"), values={"email": email})
+        return render(
+            request, "account/code_enter.html", title=i18n.gettext("Enter your code"), values={"email": email}
+        )
 
     @post("/sign-in/code/enter", operation_id="sign_in_with_code", opt=SIGN_IN)
     async def enter_code(self, request: AnyRequest) -> Template | Redirect:
@@ -225,7 +232,10 @@ class AccountController(Controller):
         if errors:
             return render(request, "account/reset_new.html", title=title, errors=errors, values=values)
         response = await anonymous_call(
-            request, "membership", "POST", "/auth/password-reset/complete",
+            request,
+            "membership",
+            "POST",
+            "/auth/password-reset/complete",
             json={"token": values.get("token", ""), "password": values["password"]},
         )
         if response.status_code == 422 and "password" in detail_of(response):
@@ -257,9 +267,15 @@ class AccountController(Controller):
             return redirect("/sign-in")
         detail = detail_of(response)
         if "password" in detail:
-            errors = {"password": password_error(detail) if values.get("password") else i18n.gettext("Choose a password")}
+            errors = {
+                "password": password_error(detail) if values.get("password") else i18n.gettext("Choose a password")
+            }
         else:
-            errors = {"password": i18n.gettext("This invitation has expired or was already used. Ask your association for a new one.")}
+            errors = {
+                "password": i18n.gettext(
+                    "This invitation has expired or was already used. Ask your association for a new one."
+                )
+            }
         return render(request, "account/invitation.html", title=title, errors=errors, values=values)
 
     # -- sign out and the session's timeout --------------------------------------------------------
@@ -296,7 +312,7 @@ class AccountController(Controller):
 
     @post("/session/extend", operation_id="session_extend")
     async def extend(self, request: AnyRequest) -> Template | Redirect:
-        """"Stay signed in": the idle clock starts again (with htmx, a fresh timer; without, back to the page)."""
+        """ "Stay signed in": the idle clock starts again (with htmx, a fresh timer; without, back to the page)."""
         deps = deps_of(request)
         session = session_of(request)
         if session is None or not session.signed_in:
@@ -305,7 +321,10 @@ class AccountController(Controller):
         if request.headers.get("hx-request"):
             return Template(
                 template_name="session_timer.html",
-                context={"session_seconds_left": session.seconds_left(deps.clock()), "warning_seconds": deps.web.warning_seconds},
+                context={
+                    "session_seconds_left": session.seconds_left(deps.clock()),
+                    "warning_seconds": deps.web.warning_seconds,
+                },
             )
         return Redirect(local_path((await form_of(request)).get("next"), "/home"), status_code=303)
 

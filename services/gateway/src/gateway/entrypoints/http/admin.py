@@ -27,7 +27,12 @@ from gateway.entrypoints.http.pages import (
 )
 from gateway.i18n import N_
 
-ROLES = {"member": N_("Member"), "mentor": N_("Mentor"), "hcp": N_("Healthcare professional"), "admin": N_("Administrator")}
+ROLES = {
+    "member": N_("Member"),
+    "mentor": N_("Mentor"),
+    "hcp": N_("Healthcare professional"),
+    "admin": N_("Administrator"),
+}
 WEIGHTS = {
     "condition": N_("Same condition"),
     "availability": N_("Free at the same times"),
@@ -50,7 +55,10 @@ async def association_of(request: AnyRequest, association_id: UUID) -> dict[str,
 
 def forbidden(request: AnyRequest) -> Template:
     return render(
-        request, "admin/forbidden.html", title=i18n.gettext("You cannot see this page"), status=403,
+        request,
+        "admin/forbidden.html",
+        title=i18n.gettext("You cannot see this page"),
+        status=403,
     )
 
 
@@ -80,8 +88,14 @@ class AssociationAdminController(Controller):
         if response.status_code == 403:
             return forbidden(request)
         return render(
-            request, "admin/members.html", title=i18n.gettext("Members"), page=response.json(), q=q, status=status,
-            association=await association_of(request, association_id), roles=ROLES,
+            request,
+            "admin/members.html",
+            title=i18n.gettext("Members"),
+            page=response.json(),
+            q=q,
+            status_filter=status,
+            association=await association_of(request, association_id),
+            roles=ROLES,
         )
 
     @post("/members/{member_id:uuid}", operation_id="admin_change_member")
@@ -114,7 +128,10 @@ class AssociationAdminController(Controller):
         if response.status_code == 403:
             return forbidden(request)
         return render(
-            request, "admin/mentors.html", title=i18n.gettext("Mentor applications"), applications=response.json(),
+            request,
+            "admin/mentors.html",
+            title=i18n.gettext("Mentor applications"),
+            applications=response.json(),
             association=await association_of(request, association_id),
         )
 
@@ -127,16 +144,25 @@ class AssociationAdminController(Controller):
             response = await call(request, "membership", "POST", f"{base}/approve", json={})
             message = i18n.gettext("The mentor is approved. They can now be proposed to new members.")
         elif values.get("decision") == "reject" and values.get("reason"):
-            response = await call(request, "membership", "POST", f"{base}/reject", json={"reason": values["reason"][:1000]})
+            response = await call(
+                request, "membership", "POST", f"{base}/reject", json={"reason": values["reason"][:1000]}
+            )
             message = i18n.gettext("The application is declined. The person can apply again later.")
         else:
-            applications = (await call(request, "membership", "GET", f"/associations/{association_id}/mentor-applications")).json()
+            applications = (
+                await call(request, "membership", "GET", f"/associations/{association_id}/mentor-applications")
+            ).json()
             return render(
-                request, "admin/mentors.html", title=i18n.gettext("Mentor applications"), applications=applications,
+                request,
+                "admin/mentors.html",
+                title=i18n.gettext("Mentor applications"),
+                applications=applications,
                 association=await association_of(request, association_id),
                 errors={f"reason-{member_id}": i18n.gettext("Give a reason to decline; the person will see it")},
             )
-        notice(request, message if response.status_code == 200 else i18n.gettext("This application was already decided."))
+        notice(
+            request, message if response.status_code == 200 else i18n.gettext("This application was already decided.")
+        )
         return redirect(f"/admin/{association_id}/mentors")
 
     # -- CSV import --------------------------------------------------------------------------------------
@@ -144,8 +170,11 @@ class AssociationAdminController(Controller):
     async def import_page(self, request: AnyRequest, association_id: UUID) -> Template:
         signed_in(request)
         return render(
-            request, "admin/import.html", title=i18n.gettext("Invite members from a file"),
-            association=await association_of(request, association_id), rows=[],
+            request,
+            "admin/import.html",
+            title=i18n.gettext("Invite members from a file"),
+            association=await association_of(request, association_id),
+            rows=[],
         )
 
     @post("/import", operation_id="admin_import", request_max_body_size=MAX_CSV_BYTES + 64 * 1024)
@@ -158,24 +187,44 @@ class AssociationAdminController(Controller):
         content = await upload.read() if upload is not None and hasattr(upload, "read") else b""
         if not content:
             return render(
-                request, "admin/import.html", title=title, association=association, rows=[],
+                request,
+                "admin/import.html",
+                title=title,
+                association=association,
+                rows=[],
                 errors={"file": i18n.gettext("Choose a CSV file to send")},
             )
         response = await call(
-            request, "membership", "POST", f"/associations/{association_id}/members/import",
-            content=content, headers={"content-type": "text/csv"},
+            request,
+            "membership",
+            "POST",
+            f"/associations/{association_id}/members/import",
+            content=content,
+            headers={"content-type": "text/csv"},
         )
         if response.status_code == 200:
             invited = response.json()["invited"]
-            notice(request, i18n.ngettext("We have sent %(num)s invitation.", "We have sent %(num)s invitations.", invited) % {"num": invited})
+            notice(
+                request,
+                i18n.ngettext("We have sent %(num)s invitation.", "We have sent %(num)s invitations.", invited)
+                % {"num": invited},
+            )
             return redirect(f"/admin/{association_id}/import")
         if response.status_code == 403:
             return forbidden(request)
         body = response.json()
         rows = body.get("extra") or []
         return render(
-            request, "admin/import.html", title=title, association=association, rows=rows if isinstance(rows, list) else [],
-            errors={"file": i18n.gettext("Nothing was imported: the file has problems. Correct the rows below and send it again.")},
+            request,
+            "admin/import.html",
+            title=title,
+            association=association,
+            rows=rows if isinstance(rows, list) else [],
+            errors={
+                "file": i18n.gettext(
+                    "Nothing was imported: the file has problems. Correct the rows below and send it again."
+                )
+            },
             detail=body.get("detail", ""),
         )
 
@@ -188,19 +237,27 @@ class AssociationAdminController(Controller):
         if response.status_code == 403:
             return forbidden(request)
         return render(
-            request, "admin/audit.html", title=i18n.gettext("Who read or changed health information"),
-            page=response.json(), association=await association_of(request, association_id),
+            request,
+            "admin/audit.html",
+            title=i18n.gettext("Who read or changed health information"),
+            page=response.json(),
+            association=await association_of(request, association_id),
         )
 
     @get("/deliveries", operation_id="page_admin_deliveries")
     async def deliveries(self, request: AnyRequest, association_id: UUID, status: str = "") -> Template:
         signed_in(request)
         params = {"status": status} if status else {}
-        response = await call(request, "notifications", "GET", f"/associations/{association_id}/deliveries", params=params)
+        response = await call(
+            request, "notifications", "GET", f"/associations/{association_id}/deliveries", params=params
+        )
         if response.status_code == 403:
             return forbidden(request)
         return render(
-            request, "admin/deliveries.html", title=i18n.gettext("E-mails sent"), page=response.json(),
+            request,
+            "admin/deliveries.html",
+            title=i18n.gettext("E-mails sent"),
+            page=response.json(),
             association=await association_of(request, association_id),
         )
 
@@ -210,7 +267,11 @@ class AssociationAdminController(Controller):
         response = await call(request, "notifications", "POST", f"/associations/{association_id}/deliveries/retry")
         if response.status_code == 200:
             retried = response.json()["retried"]
-            notice(request, i18n.ngettext("%(num)s e-mail will be sent again.", "%(num)s e-mails will be sent again.", retried) % {"num": retried})
+            notice(
+                request,
+                i18n.ngettext("%(num)s e-mail will be sent again.", "%(num)s e-mails will be sent again.", retried)
+                % {"num": retried},
+            )
         return redirect(f"/admin/{association_id}/deliveries")
 
     # -- matching ------------------------------------------------------------------------------------------
@@ -219,7 +280,13 @@ class AssociationAdminController(Controller):
         signed_in(request)
         return await self._matching(request, association_id)
 
-    async def _matching(self, request: AnyRequest, association_id: UUID, errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Template:
+    async def _matching(
+        self,
+        request: AnyRequest,
+        association_id: UUID,
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
         stats = await call(request, "matching", "GET", f"/associations/{association_id}/statistics")
         if stats.status_code == 403:
             return forbidden(request)
@@ -228,9 +295,17 @@ class AssociationAdminController(Controller):
         loads = statistics["mentor_load"]
         top = max([m["capacity"] for m in loads] or [1])
         return render(
-            request, "admin/matching.html", title=i18n.gettext("Peer mentoring: how it is going"), stats=statistics,
-            weights=weights, labels=WEIGHTS, errors=errors, values=values or {k: str(weights[k]) for k in WEIGHTS},
-            association=await association_of(request, association_id), top=top, bar_class=bar_class,
+            request,
+            "admin/matching.html",
+            title=i18n.gettext("Peer mentoring: how it is going"),
+            stats=statistics,
+            weights=weights,
+            labels=WEIGHTS,
+            errors=errors,
+            values=values or {k: str(weights[k]) for k in WEIGHTS},
+            association=await association_of(request, association_id),
+            top=top,
+            bar_class=bar_class,
         )
 
     @post("/matching", operation_id="admin_set_weights")
@@ -269,9 +344,12 @@ class FederationController(Controller):
         signed_in(request)
         values = await form_of(request)
         body = {
-            "name": values.get("name", ""), "slug": values.get("slug", ""),
-            "default_locale": values.get("default_locale", "fr"), "time_zone": values.get("time_zone", "Europe/Paris"),
-            "languages": [values.get("default_locale", "fr")], "requires_approval": values.get("requires_approval") == "yes",
+            "name": values.get("name", ""),
+            "slug": values.get("slug", ""),
+            "default_locale": values.get("default_locale", "fr"),
+            "time_zone": values.get("time_zone", "Europe/Paris"),
+            "languages": [values.get("default_locale", "fr")],
+            "requires_approval": values.get("requires_approval") == "yes",
         }
         response = await call(request, "membership", "POST", "/associations", json=body)
         if response.status_code in {200, 201}:
@@ -280,7 +358,11 @@ class FederationController(Controller):
         associations = (await call(request, "membership", "GET", "/associations")).json()
         field = "slug" if "slug" in detail_of(response) else "name"
         return render(
-            request, "federation/home.html", title=i18n.gettext("Federation"), associations=associations, values=values,
+            request,
+            "federation/home.html",
+            title=i18n.gettext("Federation"),
+            associations=associations,
+            values=values,
             errors={field: i18n.gettext("Check this field: %(reason)s") % {"reason": detail_of(response)}},
         )
 
@@ -288,7 +370,9 @@ class FederationController(Controller):
     async def appoint(self, request: AnyRequest, association_id: UUID) -> Redirect:
         signed_in(request)
         email = (await form_of(request)).get("email", "")
-        response = await call(request, "membership", "POST", f"/associations/{association_id}/admins", json={"email": email})
+        response = await call(
+            request, "membership", "POST", f"/associations/{association_id}/admins", json={"email": email}
+        )
         if response.status_code == 200:
             notice(request, i18n.gettext("%(email)s is now an administrator.") % {"email": email})
         else:

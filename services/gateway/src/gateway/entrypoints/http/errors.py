@@ -43,8 +43,12 @@ def unavailable(request: AnyRequest, exc: Unavailable) -> Response[Any]:
     if _api(request):
         return domain_error_handler(request, exc)
     return _page(
-        request, 503, i18n.gettext("Sorry, this is not available right now"),
-        i18n.gettext("Part of Fellowship is not answering. Nothing you entered is lost. Please try again in a few minutes."),
+        request,
+        503,
+        i18n.gettext("Sorry, this is not available right now"),
+        i18n.gettext(
+            "Part of Fellowship is not answering. Nothing you entered is lost. Please try again in a few minutes."
+        ),
     )
 
 
@@ -52,18 +56,24 @@ def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
     if _api(request):
         return Response({"status_code": 404, "detail": "not found"}, status_code=404)
     return _page(
-        request, 404, i18n.gettext("Page not found"),
-        i18n.gettext("If you typed the web address, check it is correct. If you followed a link, it may be out of date."),
+        request,
+        404,
+        i18n.gettext("Page not found"),
+        i18n.gettext(
+            "If you typed the web address, check it is correct. If you followed a link, it may be out of date."
+        ),
     )
 
 
 def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     if _api(request) or exc.status_code >= 500:
         return http_error_handler(request, exc)
-    if isinstance(exc, NotFoundException) or isinstance(exc, ValidationException) and request.method == "GET":
+    if isinstance(exc, NotFoundException) or (isinstance(exc, ValidationException) and request.method == "GET"):
         return not_found(request, exc)
     return _page(
-        request, exc.status_code, i18n.gettext("Sorry, we could not do that"),
+        request,
+        exc.status_code,
+        i18n.gettext("Sorry, we could not do that"),
         i18n.gettext("Something in the request was not right. Go back, reload the page and try again."),
     )
 
@@ -73,7 +83,9 @@ def internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
         return internal_error_handler(request, exc)
     log.exception("a page failed", exc_info=exc)
     return _page(
-        request, 500, i18n.gettext("Sorry, something went wrong on our side"),
+        request,
+        500,
+        i18n.gettext("Sorry, something went wrong on our side"),
         i18n.gettext("Nothing you entered before this page is lost. Please try again in a few minutes."),
     )
 

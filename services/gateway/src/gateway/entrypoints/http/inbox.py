@@ -4,6 +4,7 @@ preferences with quiet hours, the unsubscribe landing page of e-mail links, and 
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -44,7 +45,10 @@ class InboxController(Controller):
         page = (await call(request, "notifications", "GET", "/me/inbox", params=params)).json()
         unread = sum(1 for e in page["entries"] if not e["read"])
         return render(
-            request, "inbox/inbox.html", title=i18n.gettext("Inbox"), page=page,
+            request,
+            "inbox/inbox.html",
+            title=i18n.gettext("Inbox"),
+            page=page,
             unread_count=(await call(request, "notifications", "GET", "/me/inbox/unread-count")).json()["unread_count"],
             unread_here=unread,
         )
@@ -71,11 +75,22 @@ class InboxController(Controller):
         current = (await call(request, "notifications", "GET", "/me/preferences")).json()
         return await self._settings(request, current)
 
-    async def _settings(self, request: AnyRequest, current: dict, errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> Template:  # type: ignore[type-arg]
+    async def _settings(
+        self,
+        request: AnyRequest,
+        current: dict[str, Any],
+        errors: dict[str, str] | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Template:
         quiet = current.get("quiet_hours") or {}
         return render(
-            request, "inbox/settings.html", title=i18n.gettext("Messages you receive"), current=current,
-            categories=CATEGORIES, channels=CHANNELS, errors=errors,
+            request,
+            "inbox/settings.html",
+            title=i18n.gettext("Messages you receive"),
+            current=current,
+            categories=CATEGORIES,
+            channels=CHANNELS,
+            errors=errors,
             values=values or {"start": quiet.get("start", ""), "end": quiet.get("end", "")},
         )
 
@@ -111,21 +126,37 @@ class InboxController(Controller):
         response = await deps_of(request).upstream.call("notifications", "GET", "/unsubscribe", params={"token": token})
         valid = response.status_code == 200
         return render(
-            request, "inbox/unsubscribe.html", title=i18n.gettext("Stop these e-mails?"), status=200 if valid else 400,
-            valid=valid, action="/unsubscribe?" + urlencode({"token": token}), done=False,
+            request,
+            "inbox/unsubscribe.html",
+            title=i18n.gettext("Stop these e-mails?"),
+            status=200 if valid else 400,
+            valid=valid,
+            action="/unsubscribe?" + urlencode({"token": token}),
+            done=False,
         )
 
     @post("/unsubscribe", operation_id="unsubscribe")
     async def unsubscribe(self, request: AnyRequest, token: str = "") -> Template:
         """The page's button, or a mail client's one-click POST (RFC 8058): the token is the proof."""
         response = await deps_of(request).upstream.call(
-            "notifications", "POST", "/unsubscribe", params={"token": token},
-            content=b"List-Unsubscribe=One-Click", headers={"content-type": "application/x-www-form-urlencoded"},
+            "notifications",
+            "POST",
+            "/unsubscribe",
+            params={"token": token},
+            content=b"List-Unsubscribe=One-Click",
+            headers={"content-type": "application/x-www-form-urlencoded"},
         )
         done = response.status_code == 200
         return render(
-            request, "inbox/unsubscribe.html", title=i18n.gettext("You will not get these e-mails any more") if done else i18n.gettext("Stop these e-mails?"),
-            status=200 if done else 400, valid=done, done=done, action="",
+            request,
+            "inbox/unsubscribe.html",
+            title=i18n.gettext("You will not get these e-mails any more")
+            if done
+            else i18n.gettext("Stop these e-mails?"),
+            status=200 if done else 400,
+            valid=done,
+            done=done,
+            action="",
         )
 
     # -- my data -------------------------------------------------------------------------------------
@@ -139,7 +170,8 @@ class InboxController(Controller):
         signed_in(request)
         response = await call(request, "membership", "GET", "/me/export")
         return Response(
-            response.content, media_type="application/json",
+            response.content,
+            media_type="application/json",
             headers={"content-disposition": 'attachment; filename="fellowship-my-data.json"'},
         )
 
@@ -154,13 +186,17 @@ class InboxController(Controller):
         values = await form_of(request)
         if values.get("confirm") != "yes":
             return render(
-                request, "inbox/erase.html", title=i18n.gettext("Erase your account"),
+                request,
+                "inbox/erase.html",
+                title=i18n.gettext("Erase your account"),
                 errors={"confirm": i18n.gettext("Tick the box to confirm that you want to erase everything")},
             )
         response = await call(request, "membership", "DELETE", "/me")
         if response.status_code != 204:
             return render(
-                request, "inbox/erase.html", title=i18n.gettext("Erase your account"),
+                request,
+                "inbox/erase.html",
+                title=i18n.gettext("Erase your account"),
                 errors={"confirm": i18n.gettext("We could not erase your account just now. Please try again.")},
             )
         session = session_of(request)

@@ -19,7 +19,9 @@ UNMATCHED = {  # matching's reason (shared.contracts.matching.UnmatchedReason) â
     "no_consent": N_("You have not agreed to peer matching yet, so we cannot look for a mentor."),
     "no_mentor_for_condition": N_("No mentor has lived with your condition yet. New mentors join every month."),
     "no_shared_language": N_("The mentors for your condition do not speak your languages yet."),
-    "no_availability_overlap": N_("The mentors for your condition are not free at the times you gave. Adding more times helps."),
+    "no_availability_overlap": N_(
+        "The mentors for your condition are not free at the times you gave. Adding more times helps."
+    ),
     "all_mentors_full": N_("The right mentors for you are all busy at the moment. You are next in line."),
 }
 BREAKDOWN = {
@@ -52,11 +54,17 @@ class MentoringController(Controller):
         proposals = (await call(request, "matching", "GET", "/me/proposals")).json()
         mentorships = (await call(request, "matching", "GET", "/me/mentorships")).json()
         return render(
-            request, "mentoring/overview.html", title=i18n.gettext("Peer mentoring"), me=me,
-            requests=requests, mentorships=mentorships,
+            request,
+            "mentoring/overview.html",
+            title=i18n.gettext("Peer mentoring"),
+            me=me,
+            requests=requests,
+            mentorships=mentorships,
             waiting=[p for p in proposals if p["status"] == "proposed" and p["role"] == "mentor"],
             mine_proposed=[p for p in proposals if p["status"] == "proposed" and p["role"] == "mentee"],
-            in_words=in_words, reason_in_words=reason_in_words, association=first_association(me),
+            in_words=in_words,
+            reason_in_words=reason_in_words,
+            association=first_association(me),
         )
 
     @post("/request", operation_id="ask_for_mentor_again")
@@ -73,8 +81,12 @@ class MentoringController(Controller):
         proposals = (await call(request, "matching", "GET", "/me/proposals")).json()
         found = next((p for p in proposals if p["match_id"] == str(match_id)), None)
         return render(
-            request, "mentoring/proposal.html", title=i18n.gettext("Someone would like you as their mentor"),
-            status=200 if found else 404, proposal=found, reasons=in_words(found["breakdown"]) if found else [],
+            request,
+            "mentoring/proposal.html",
+            title=i18n.gettext("Someone would like you as their mentor"),
+            status=200 if found else 404,
+            proposal=found,
+            reasons=in_words(found["breakdown"]) if found else [],
             errors=errors,
         )
 
@@ -85,7 +97,12 @@ class MentoringController(Controller):
         if values.get("answer") == "accept":
             response = await call(request, "matching", "POST", f"/proposals/{match_id}/accept", json={})
             if response.status_code == 200:
-                notice(request, i18n.gettext("Thank you. You are now their mentor; we have introduced you to each other by e-mail."))
+                notice(
+                    request,
+                    i18n.gettext(
+                        "Thank you. You are now their mentor; we have introduced you to each other by e-mail."
+                    ),
+                )
                 return redirect("/mentoring")
         elif values.get("answer") == "decline":
             if not values.get("reason"):
@@ -130,7 +147,10 @@ class MentoringController(Controller):
         signed_in(request)
         conditions = (await call(request, "membership", "GET", "/me/conditions")).json()["conditions"]
         return render(
-            request, "mentoring/apply.html", title=i18n.gettext("Become a peer mentor"), conditions=conditions,
+            request,
+            "mentoring/apply.html",
+            title=i18n.gettext("Become a peer mentor"),
+            conditions=conditions,
             modalities=MODALITIES,
         )
 
@@ -153,23 +173,37 @@ class MentoringController(Controller):
         membership = first_association(me)
         if errors or membership is None:
             return render(
-                request, "mentoring/apply.html", title=i18n.gettext("Become a peer mentor"), conditions=conditions,
-                modalities=MODALITIES, errors=errors or {"conditions": i18n.gettext("Join an association first")},
+                request,
+                "mentoring/apply.html",
+                title=i18n.gettext("Become a peer mentor"),
+                conditions=conditions,
+                modalities=MODALITIES,
+                errors=errors or {"conditions": i18n.gettext("Join an association first")},
                 values=values,
             )
         body: dict[str, Any] = {
-            "conditions": codes, "capacity": int(capacity), "modalities": modalities, "bio": values.get("bio", "")[:1000]
+            "conditions": codes,
+            "capacity": int(capacity),
+            "modalities": modalities,
+            "bio": values.get("bio", "")[:1000],
         }
         response = await call(
             request, "membership", "POST", f"/associations/{membership['association_id']}/mentoring", json=body
         )
         if response.status_code not in {200, 201}:
             return render(
-                request, "mentoring/apply.html", title=i18n.gettext("Become a peer mentor"), conditions=conditions,
-                modalities=MODALITIES, values=values,
+                request,
+                "mentoring/apply.html",
+                title=i18n.gettext("Become a peer mentor"),
+                conditions=conditions,
+                modalities=MODALITIES,
+                values=values,
                 errors={"conditions": i18n.gettext("You have already applied, or a condition is not in your profile.")},
             )
-        notice(request, i18n.gettext("Thank you for offering your time. An administrator of your association will reply soon."))
+        notice(
+            request,
+            i18n.gettext("Thank you for offering your time. An administrator of your association will reply soon."),
+        )
         return redirect("/mentoring")
 
     @post("/availability", operation_id="mentor_pause_or_capacity")

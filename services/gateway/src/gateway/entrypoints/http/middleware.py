@@ -17,7 +17,7 @@ from typing import Any
 from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from gateway import i18n
 from gateway.adapters import rate_limits, sessions
@@ -57,6 +57,10 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+def _method(scope: Scope) -> str:
+    return str(scope.get("method", ""))
+
+
 def _cookies(scope: Scope) -> dict[str, str]:
     jar: SimpleCookie = SimpleCookie()
     try:
@@ -77,18 +81,14 @@ async def _refuse(send: Send, status: int, text: str, headers: list[tuple[bytes,
         '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main" class="page">'
         f'<h1>{title}</h1><p>{escape(text)}</p><p><a href="/">{back}</a></p></main></body></html>'
     )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"cache-control", b"no-store"),
-                *(headers or []),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store"), *(headers or [])],
+    }
+    await send(start)
+    body_event: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body.encode(), "more_body": False}
+    await send(body_event)
 
 
 class SecurityHeadersMiddleware(ASGIMiddleware):
@@ -126,7 +126,7 @@ class FetchMetadataMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         site = _header(scope, b"sec-fetch-site")
-        if scope["method"] not in SAFE_METHODS and site and site not in {"same-origin", "none"}:
+        if _method(scope) not in SAFE_METHODS and site and site not in {"same-origin", "none"}:
             await _refuse(send, 403, "This form was sent from another site, so it was refused.")
             return
         await next_app(scope, receive, send)
@@ -162,7 +162,7 @@ class SessionMiddleware(ASGIMiddleware):
                 _header(scope, b"accept-language"),
             )
         )
-        if scope["method"] not in SAFE_METHODS and path not in NO_CSRF:
+        if _method(scope) not in SAFE_METHODS and path not in NO_CSRF:
             request: Request[Any, Any, Any] = Request(scope, receive)
             token = _header(scope, CSRF_HEADER.encode())
             if not token and request.content_type[0] in {"application/x-www-form-urlencoded", "multipart/form-data"}:
@@ -222,7 +222,7 @@ class RateLimitMiddleware(ASGIMiddleware):
             return
         handler = scope.get("route_handler")
         opt = getattr(handler, "opt", {}) or {}
-        kind = opt.get("rate_limit") or ("page" if scope["method"] in SAFE_METHODS else "posting")
+        kind = opt.get("rate_limit") or ("page" if _method(scope) in SAFE_METHODS else "posting")
         session: Session | None = scope.get("state", {}).get("session")
         who = f"member:{session.member_id}" if session and session.member_id else f"ip:{_client(scope)}"
         limit = self.deps.rate_limits[kind]

@@ -51,7 +51,12 @@ def signed_in(request: AnyRequest) -> Session:
 async def bearer(request: AnyRequest, *, force: bool = False) -> str:
     deps = deps_of(request)
     return await tokens.bearer(
-        deps.database, deps.upstream, deps.jwt_validator, session_of(request), deps.clock(), deps.refresh_margin,
+        deps.database,
+        deps.upstream,
+        deps.jwt_validator,
+        session_of(request),
+        deps.clock(),
+        deps.refresh_margin,
         force=force,
     )
 
@@ -91,9 +96,7 @@ async def anonymous_call(
 ) -> httpx.Response:
     """A call before sign-in (register, sign in, reset); membership sees the browser's address, not ours."""
     client = request.client.host if request.client else "unknown"
-    return await deps_of(request).upstream.call(
-        service, method, path, json=json, headers={"x-forwarded-for": client}
-    )
+    return await deps_of(request).upstream.call(service, method, path, json=json, headers={"x-forwarded-for": client})
 
 
 def detail_of(response: httpx.Response) -> str:

@@ -51,7 +51,9 @@ def allowed(method: str, service: str, path: str) -> bool:
 
 
 def _problem(status: int, detail: str) -> Response[dict[str, Any]]:
-    return Response({"status_code": status, "detail": detail}, status_code=status, headers={"cache-control": "no-store"})
+    return Response(
+        {"status_code": status, "detail": detail}, status_code=status, headers={"cache-control": "no-store"}
+    )
 
 
 class ProxyController(Controller):
@@ -81,7 +83,11 @@ class ProxyController(Controller):
             return _problem(429, "too many live streams open; close another tab")
         client = deps.upstream.client
         upstream_request = client.build_request(
-            request.method, deps.upstream.url(service, path), params=params, content=body, headers=headers,
+            request.method,
+            deps.upstream.url(service, path),
+            params=params,
+            content=body,
+            headers=headers,
             timeout=httpx.Timeout(deps.upstream.client.timeout.connect, read=None) if stream else client.timeout,
         )
         try:

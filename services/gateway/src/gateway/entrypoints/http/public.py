@@ -8,8 +8,8 @@ from litestar import Controller, Response, get
 from litestar.response import Redirect, Template
 
 from gateway import i18n
-from gateway.entrypoints.http.pages import AnyRequest, deps_of, local_path, render, session_of
 from gateway.entrypoints.http.middleware import LANGUAGE_COOKIE
+from gateway.entrypoints.http.pages import AnyRequest, deps_of, local_path, render, session_of
 
 
 async def associations_list(request: AnyRequest) -> list[dict[str, Any]]:
@@ -28,14 +28,18 @@ class PublicController(Controller):
         if session is not None and session.signed_in:
             return Redirect("/home", status_code=303)
         return render(
-            request, "public/home.html", title=i18n.gettext("Support from people who understand"),
+            request,
+            "public/home.html",
+            title=i18n.gettext("Support from people who understand"),
             associations=await associations_list(request),
         )
 
     @get("/associations", operation_id="page_associations")
     async def associations(self, request: AnyRequest) -> Template:
         return render(
-            request, "public/associations.html", title=i18n.gettext("Associations"),
+            request,
+            "public/associations.html",
+            title=i18n.gettext("Associations"),
             associations=await associations_list(request),
         )
 
@@ -53,7 +57,12 @@ class PublicController(Controller):
         response: Response[None] = Redirect(local_path(next), status_code=303)
         if code in i18n.LOCALES:
             response.set_cookie(
-                LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, path="/", samesite="lax", httponly=True,
+                LANGUAGE_COOKIE,
+                code,
+                max_age=365 * 24 * 3600,
+                path="/",
+                samesite="lax",
+                httponly=True,
                 secure=deps_of(request).web.cookie_secure,
             )
         return response

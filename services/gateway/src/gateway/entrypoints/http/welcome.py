@@ -25,10 +25,28 @@ from gateway.entrypoints.http.public import associations_list
 from gateway.i18n import N_
 
 CONSENTS = [  # kind, what it lets us do, in plain words
-    ("health_data", N_("Keep my conditions and diagnosis year"), N_("So that we can find people who have lived with the same condition. Only you and the people you agree to can see them.")),
-    ("peer_matching", N_("Find me a peer mentor, or people I can mentor"), N_("We compare your conditions, languages and free time with other members of your association.")),
-    ("federation_matching", N_("Also look in other associations of the federation"), N_("Useful for rare conditions, when nobody in your association has the same one.")),
-    ("email", N_("Send me e-mails"), N_("About mentoring and events. You can choose which ones later, and there is always a link to stop them.")),
+    (
+        "health_data",
+        N_("Keep my conditions and diagnosis year"),
+        N_(
+            "So that we can find people who have lived with the same condition. Only you and the people you agree to can see them."
+        ),
+    ),
+    (
+        "peer_matching",
+        N_("Find me a peer mentor, or people I can mentor"),
+        N_("We compare your conditions, languages and free time with other members of your association."),
+    ),
+    (
+        "federation_matching",
+        N_("Also look in other associations of the federation"),
+        N_("Useful for rare conditions, when nobody in your association has the same one."),
+    ),
+    (
+        "email",
+        N_("Send me e-mails"),
+        N_("About mentoring and events. You can choose which ones later, and there is always a link to stop them."),
+    ),
 ]
 WEEKDAYS = [N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday")]
 PARTS_OF_DAY = {  # name → (label, start, end) in the person's own time
@@ -36,12 +54,36 @@ PARTS_OF_DAY = {  # name → (label, start, end) in the person's own time
     "afternoon": (N_("Afternoon (2 pm to 5 pm)"), "14:00", "17:00"),
     "evening": (N_("Evening (6 pm to 9 pm)"), "18:00", "21:00"),
 }
-LANGUAGES = {"fr": "Français", "en": "English", "es": "Español", "de": "Deutsch", "it": "Italiano", "pt": "Português", "ar": "العربية"}
+LANGUAGES = {
+    "fr": "Français",
+    "en": "English",
+    "es": "Español",
+    "de": "Deutsch",
+    "it": "Italiano",
+    "pt": "Português",
+    "ar": "العربية",
+}
 TIME_ZONES = [
-    "Europe/Paris", "Europe/Brussels", "Europe/Zurich", "Europe/Luxembourg", "Europe/London", "Europe/Lisbon",
-    "Europe/Madrid", "Europe/Berlin", "Europe/Rome", "America/Montreal", "America/Toronto", "America/New_York",
-    "America/Martinique", "America/Guadeloupe", "Indian/Reunion", "Africa/Casablanca", "Africa/Dakar",
-    "Pacific/Noumea", "Pacific/Tahiti", "UTC",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Zurich",
+    "Europe/Luxembourg",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "America/Montreal",
+    "America/Toronto",
+    "America/New_York",
+    "America/Martinique",
+    "America/Guadeloupe",
+    "Indian/Reunion",
+    "Africa/Casablanca",
+    "Africa/Dakar",
+    "Pacific/Noumea",
+    "Pacific/Tahiti",
+    "UTC",
 ]
 MODALITIES = {"video": N_("Video call"), "phone": N_("Telephone"), "chat": N_("Written messages")}
 
@@ -72,8 +114,13 @@ class WelcomeController(Controller):
         unread = (await call(request, "notifications", "GET", "/me/inbox/unread-count")).json()["unread_count"]
         admin_of = [m for m in me["memberships"] if "admin" in m.get("roles", [])]
         return render(
-            request, "welcome/home.html", title=i18n.gettext("Your Fellowship"), me=me, unread_count=unread,
-            admin_of=admin_of, federation_admin="federation_admin" in me["federation_roles"],
+            request,
+            "welcome/home.html",
+            title=i18n.gettext("Your Fellowship"),
+            me=me,
+            unread_count=unread,
+            admin_of=admin_of,
+            federation_admin="federation_admin" in me["federation_roles"],
         )
 
     # -- 1. consents -------------------------------------------------------------------------------
@@ -82,7 +129,10 @@ class WelcomeController(Controller):
         signed_in(request)
         current = await consents_of(request)
         return render(
-            request, "welcome/consents.html", title=i18n.gettext("What may Fellowship use?"), consents=CONSENTS,
+            request,
+            "welcome/consents.html",
+            title=i18n.gettext("What may Fellowship use?"),
+            consents=CONSENTS,
             granted={kind for kind, c in current.items() if c["granted"]},
         )
 
@@ -103,7 +153,9 @@ class WelcomeController(Controller):
     async def association_page(self, request: AnyRequest) -> Template:
         signed_in(request)
         return render(
-            request, "welcome/association.html", title=i18n.gettext("Which association would you like to join?"),
+            request,
+            "welcome/association.html",
+            title=i18n.gettext("Which association would you like to join?"),
             associations=await associations_list(request),
         )
 
@@ -114,14 +166,20 @@ class WelcomeController(Controller):
         associations = await associations_list(request)
         if chosen not in {a["association_id"] for a in associations}:
             return render(
-                request, "welcome/association.html", title=i18n.gettext("Which association would you like to join?"),
-                associations=associations, errors={"association_id": i18n.gettext("Choose an association")},
+                request,
+                "welcome/association.html",
+                title=i18n.gettext("Which association would you like to join?"),
+                associations=associations,
+                errors={"association_id": i18n.gettext("Choose an association")},
             )
         response = await call(request, "membership", "POST", f"/associations/{UUID(chosen)}/join", json={})
         if response.status_code not in {200, 201, 409}:
             return render(
-                request, "welcome/association.html", title=i18n.gettext("Which association would you like to join?"),
-                associations=associations, errors={"association_id": i18n.gettext("We could not add you to this association. Try again later.")},
+                request,
+                "welcome/association.html",
+                title=i18n.gettext("Which association would you like to join?"),
+                associations=associations,
+                errors={"association_id": i18n.gettext("We could not add you to this association. Try again later.")},
             )
         await bearer(request, force=True)  # the new token carries the membership (and the session a new id)
         return redirect("/welcome/profile")
@@ -133,8 +191,13 @@ class WelcomeController(Controller):
         profile = (await me_of(request))["profile"]
         values = {"display_name": profile["display_name"], "time_zone": profile["time_zone"], "kind": profile["kind"]}
         return render(
-            request, "welcome/profile.html", title=i18n.gettext("About you"), values=values,
-            chosen_languages=set(profile["languages"]) or {i18n.current()}, languages=LANGUAGES, time_zones=TIME_ZONES,
+            request,
+            "welcome/profile.html",
+            title=i18n.gettext("About you"),
+            values=values,
+            chosen_languages=set(profile["languages"]) or {i18n.current()},
+            languages=LANGUAGES,
+            time_zones=TIME_ZONES,
         )
 
     @post("/welcome/profile", operation_id="save_welcome_profile")
@@ -153,19 +216,34 @@ class WelcomeController(Controller):
             errors["kind"] = i18n.gettext("Say whether you live with the condition or care for someone who does")
         if errors:
             return render(
-                request, "welcome/profile.html", title=i18n.gettext("About you"), errors=errors, values=values,
-                chosen_languages=set(languages), languages=LANGUAGES, time_zones=TIME_ZONES,
+                request,
+                "welcome/profile.html",
+                title=i18n.gettext("About you"),
+                errors=errors,
+                values=values,
+                chosen_languages=set(languages),
+                languages=LANGUAGES,
+                time_zones=TIME_ZONES,
             )
         body = {
-            "display_name": values["display_name"], "languages": languages, "time_zone": values["time_zone"],
-            "kind": values["kind"], "locale": i18n.current(),
+            "display_name": values["display_name"],
+            "languages": languages,
+            "time_zone": values["time_zone"],
+            "kind": values["kind"],
+            "locale": i18n.current(),
         }
         response = await call(request, "membership", "PATCH", "/me/profile", json=body)
         if response.status_code != 200:
             errors = {"display_name": i18n.gettext("Use letters and spaces in your name, up to 80 characters.")}
             return render(
-                request, "welcome/profile.html", title=i18n.gettext("About you"), errors=errors, values=values,
-                chosen_languages=set(languages), languages=LANGUAGES, time_zones=TIME_ZONES,
+                request,
+                "welcome/profile.html",
+                title=i18n.gettext("About you"),
+                errors=errors,
+                values=values,
+                chosen_languages=set(languages),
+                languages=LANGUAGES,
+                time_zones=TIME_ZONES,
             )
         session.put("display_name", values["display_name"])
         session.put("locale", i18n.current())
@@ -185,11 +263,20 @@ class WelcomeController(Controller):
             mine = (await call(request, "membership", "GET", "/me/conditions")).json()["conditions"]
         found: list[dict[str, Any]] = []
         if q and allowed:
-            response = await call(request, "membership", "GET", "/conditions/search", params={"q": q[:100], "limit": 10})
+            response = await call(
+                request, "membership", "GET", "/conditions/search", params={"q": q[:100], "limit": 10}
+            )
             found = response.json() if response.status_code == 200 else []
         return render(
-            request, "welcome/conditions.html", title=i18n.gettext("Your conditions"), allowed=allowed, mine=mine,
-            found=found, q=q, errors=errors, searched=bool(q),
+            request,
+            "welcome/conditions.html",
+            title=i18n.gettext("Your conditions"),
+            allowed=allowed,
+            mine=mine,
+            found=found,
+            q=q,
+            errors=errors,
+            searched=bool(q),
         )
 
     @post("/welcome/conditions", operation_id="change_welcome_conditions")
@@ -203,7 +290,8 @@ class WelcomeController(Controller):
             year = values.get("diagnosed_year", "")
             if not (year.isdigit() and 1900 <= int(year) <= 2100):
                 return await self._conditions(
-                    request, values.get("q", ""),
+                    request,
+                    values.get("q", ""),
                     {"diagnosed_year": i18n.gettext("Enter the year of the diagnosis, for example 2019")},
                 )
             wanted = [c for c in current if c["code"] != values.get("code")]
@@ -211,8 +299,13 @@ class WelcomeController(Controller):
         response = await call(request, "membership", "PUT", "/me/conditions", json={"conditions": wanted})
         if response.status_code != 200:
             return await self._conditions(
-                request, values.get("q", ""),
-                {"diagnosed_year": i18n.gettext("This year is not possible: it must be after your birth and not in the future.")},
+                request,
+                values.get("q", ""),
+                {
+                    "diagnosed_year": i18n.gettext(
+                        "This year is not possible: it must be after your birth and not in the future."
+                    )
+                },
             )
         return redirect("/welcome/conditions")
 
@@ -229,8 +322,13 @@ class WelcomeController(Controller):
         }
         me = await me_of(request)
         return render(
-            request, "welcome/availability.html", title=i18n.gettext("When are you usually free?"),
-            weekdays=WEEKDAYS, parts=PARTS_OF_DAY, chosen=chosen, time_zone=me["profile"]["time_zone"],
+            request,
+            "welcome/availability.html",
+            title=i18n.gettext("When are you usually free?"),
+            weekdays=WEEKDAYS,
+            parts=PARTS_OF_DAY,
+            chosen=chosen,
+            time_zone=me["profile"]["time_zone"],
         )
 
     @post("/welcome/availability", operation_id="save_welcome_availability")
@@ -259,11 +357,17 @@ class WelcomeController(Controller):
         values = await form_of(request)
         if values.get("wants") not in {"yes", "no"}:
             return render(
-                request, "welcome/mentor.html", title=i18n.gettext("Would you like a peer mentor?"),
-                modalities=MODALITIES, errors={"wants": i18n.gettext("Choose yes or no")}, values=values,
+                request,
+                "welcome/mentor.html",
+                title=i18n.gettext("Would you like a peer mentor?"),
+                modalities=MODALITIES,
+                errors={"wants": i18n.gettext("Choose yes or no")},
+                values=values,
             )
         if values["wants"] == "no":
-            notice(request, i18n.gettext("You are all set. You can ask for a mentor at any time from the Mentoring page."))
+            notice(
+                request, i18n.gettext("You are all set. You can ask for a mentor at any time from the Mentoring page.")
+            )
             return redirect("/home")
         session.put("mentor_modality", values.get("modality") if values.get("modality") in MODALITIES else None)
         return redirect("/welcome/check")
@@ -278,10 +382,18 @@ class WelcomeController(Controller):
             conditions = (await call(request, "membership", "GET", "/me/conditions")).json()["conditions"]
         windows = (await call(request, "membership", "GET", "/me/availability")).json()["windows"]
         return render(
-            request, "welcome/check.html", title=i18n.gettext("Check your answers before asking for a mentor"),
-            me=me, consents=consents, conditions=conditions, windows=windows, weekdays=WEEKDAYS,
-            modality=session.data.get("mentor_modality"), modalities=MODALITIES,
-            association=first_association(me), languages=LANGUAGES,
+            request,
+            "welcome/check.html",
+            title=i18n.gettext("Check your answers before asking for a mentor"),
+            me=me,
+            consents=consents,
+            conditions=conditions,
+            windows=windows,
+            weekdays=WEEKDAYS,
+            modality=session.data.get("mentor_modality"),
+            modalities=MODALITIES,
+            association=first_association(me),
+            languages=LANGUAGES,
         )
 
     @post("/welcome/check", operation_id="send_mentor_request")
