@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
+.PHONY: help install browser-tools i18n run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
         test-fuzz test-deploy bench asyncapi asyncapi-validate contracts-snapshot clean
 
 help:
@@ -19,6 +19,7 @@ help:
 	@echo "make test    lint, type checks and every test"
 	@echo "make test-fast  the inner loop: lint, unit and integration tests without the slow ones"
 	@echo "make bench   benchmarks (ratios against baselines measured in the same run)"
+	@echo "make i18n    after changing the web client's texts: update the French catalogue to translate"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -50,7 +51,7 @@ test-integration: install
 test-reliability: install
 	$(BIN)/pytest -q tests/reliability
 
-test-e2e: install
+test-e2e: install browser-tools
 	$(BIN)/pytest -q tests/e2e
 
 test-fuzz: install
@@ -59,7 +60,7 @@ test-fuzz: install
 test-deploy: install
 	$(BIN)/pytest -q tests/deploy
 
-test: lint typecheck asyncapi-validate
+test: lint typecheck asyncapi-validate browser-tools
 	$(BIN)/pytest -q
 
 test-fast: lint
@@ -86,5 +87,31 @@ asyncapi-validate: $(ASYNCAPI_TOOL)/node_modules/.installed
 contracts-snapshot: install
 	$(BIN)/python -m shared.contracts.snapshots --write
 
+# The web client's front-end pieces (npm, pinned in tools/web/package-lock.json): htmx, vendored into the
+# gateway and checked against this pin by a test, and axe-core for the browser tests. The browser is Debian's
+# Chromium, installed here when missing (as root; otherwise the command to run is printed).
+WEB_TOOL := tools/web
+$(WEB_TOOL)/node_modules/.installed: $(WEB_TOOL)/package-lock.json
+	npm ci --prefix $(WEB_TOOL) --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core; \
+	else \
+	  echo "The browser tests need Debian's Chromium: sudo apt-get install chromium fonts-dejavu-core"; exit 1; \
+	fi
+
+browser-tools: $(WEB_TOOL)/node_modules/.installed $(CHROMIUM)
+
+# After changing a text of the web client: extract the messages, update the French catalogue, then translate
+# what is new or changed (a test fails while any message is untranslated or fuzzy).
+GATEWAY_DIR := services/gateway
+i18n: install
+	cd $(GATEWAY_DIR) && ../../$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
+	  -o ../../.tools/messages.pot .
+	$(BIN)/pybabel update -i .tools/messages.pot -d $(GATEWAY_DIR)/src/gateway/locale -w 100 --ignore-obsolete
+
 clean:
-	rm -rf $(VENV) $(TOOLS) $(ASYNCAPI_TOOL)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(ASYNCAPI_TOOL)/node_modules $(WEB_TOOL)/node_modules .pytest_cache .mypy_cache .ruff_cache
