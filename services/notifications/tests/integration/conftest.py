@@ -8,8 +8,6 @@ the live event stream.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,14 +16,13 @@ from uuid import UUID, uuid4
 import asyncpg
 import httpx
 import pytest
-import uvicorn
 from litestar import Litestar
 
 from notifications.adapters.inbox_listener import InboxListener
 from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
 from shared.db.pool import DatabaseSettings
-from shared.embedded import free_port
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.served import served as serve_app
 from shared.testing.service_client import service_client
 from shared.testing.tokens import Member, Tokens
 
@@ -148,22 +145,5 @@ async def api(service_database: ServiceDatabase, tokens: Tokens) -> AsyncIterato
 @pytest.fixture
 async def served(api: Api) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the same app served by uvicorn on 127.0.0.1 (real sockets, so streams really stream)."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            api.app, host="127.0.0.1", port=port, log_config=None, lifespan="on", timeout_graceful_shutdown=2
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # raises what stopped it, if anything
-            raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port}")
-        await asyncio.sleep(0.01)
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async with serve_app(api.app) as base_url, httpx.AsyncClient(base_url=base_url, timeout=5) as client:
+        yield client

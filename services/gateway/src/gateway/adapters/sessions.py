@@ -78,7 +78,7 @@ async def save(db: asyncpg.Pool | asyncpg.Connection, session: Session) -> None:
         await _write(db, session)
     session.previous_id = None
     session.is_new = False
-    session.changed = False
+    session.changed = session.tokens_changed = False
 
 
 async def _write(conn: asyncpg.Connection, session: Session) -> None:
@@ -86,6 +86,15 @@ async def _write(conn: asyncpg.Connection, session: Session) -> None:
         if stale is not None:
             await conn.execute("DELETE FROM sessions WHERE id_hash = $1", id_hash(stale))
     if session.ended:
+        return
+    if not (session.is_new or session.previous_id or session.tokens_changed):  # page state and last use only
+        await conn.execute(
+            "UPDATE sessions SET data = $2, last_seen_at = $3, idle_expires_at = $4 WHERE id_hash = $1",
+            id_hash(session.id),
+            json.dumps(session.data),
+            session.last_seen_at,
+            session.idle_expires_at,
+        )
         return
     await conn.execute(
         f"INSERT INTO sessions (id_hash, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"

@@ -52,7 +52,10 @@ class Tokens:
 
 @dataclass
 class Session:
-    """One browser's session. `changed`, `rotated` and `ended` tell the store what to write."""
+    """One browser's session. What changed tells the store what to write: `changed` (page state, last use),
+    `tokens_changed` (who is signed in, their tokens and roles: written only by the request that changed
+    them, so parallel requests never put back tokens another one has just refreshed), `previous_id` (a new
+    id), `ended`."""
 
     id: str
     created_at: datetime
@@ -66,6 +69,7 @@ class Session:
     signed_in_at: datetime | None = None
     is_new: bool = False
     changed: bool = False
+    tokens_changed: bool = False
     previous_id: str | None = None
     ended: bool = False
 
@@ -117,7 +121,7 @@ class Session:
         self.tokens = tokens
         self.roles = roles
         self.signed_in_at = now
-        self.changed = True
+        self.changed = self.tokens_changed = True
 
     def replace_tokens(self, tokens: Tokens, roles: dict[str, Any]) -> None:
         """New tokens after a refresh; a change of roles also gives the session a new id."""
@@ -125,7 +129,7 @@ class Session:
             self.rotate()
         self.tokens = tokens
         self.roles = roles
-        self.changed = True
+        self.changed = self.tokens_changed = True
 
     def end(self) -> None:
         self.ended = True

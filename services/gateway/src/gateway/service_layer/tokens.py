@@ -61,8 +61,11 @@ async def bearer(
         if locked is None or locked.tokens is None:
             session.end()
             raise SignInAgain("your session has ended; please sign in again")
-        fresh = locked.tokens.access_token != session.tokens.access_token
-        if fresh and locked.tokens.access_expires - now > margin:  # another request refreshed it meanwhile
+        # Another request (or replica) refreshed while this one waited for the lock: use its tokens. Refresh
+        # tokens are unique, so a different one means a refresh happened (access tokens issued in the same
+        # second can be identical).
+        refreshed_meanwhile = locked.tokens.refresh_token != session.tokens.refresh_token
+        if refreshed_meanwhile or (not force and locked.tokens.access_expires - now > margin):
             session.tokens, session.roles = locked.tokens, locked.roles
             return locked.tokens.access_token
         try:

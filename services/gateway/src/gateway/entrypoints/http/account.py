@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -79,7 +80,9 @@ class AccountController(Controller):
 
     # -- sign in with a password ----------------------------------------------------------------
     @get("/sign-in", operation_id="page_sign_in")
-    async def sign_in_page(self, request: AnyRequest, next: str = "", email: str = "") -> Template:
+    async def sign_in_page(
+        self, request: AnyRequest, next: FromQuery[str] = "", email: FromQuery[str] = ""
+    ) -> Template:
         return render(
             request, "account/sign_in.html", title=i18n.gettext("Sign in"), values={"email": email, "next": next}
         )
@@ -219,7 +222,7 @@ class AccountController(Controller):
         return render(request, "account/reset_sent.html", title=i18n.gettext("Check your e-mail"))
 
     @get("/password-reset/new", operation_id="page_new_password")
-    async def new_password_page(self, request: AnyRequest, token: str = "") -> Template:
+    async def new_password_page(self, request: AnyRequest, token: FromQuery[str] = "") -> Template:
         return render(
             request, "account/reset_new.html", title=i18n.gettext("Choose a new password"), values={"token": token}
         )
@@ -249,7 +252,7 @@ class AccountController(Controller):
 
     # -- invitations from a CSV import -------------------------------------------------------------
     @get("/invitations/accept", operation_id="page_invitation")
-    async def invitation_page(self, request: AnyRequest, token: str = "") -> Template:
+    async def invitation_page(self, request: AnyRequest, token: FromQuery[str] = "") -> Template:
         return render(
             request, "account/invitation.html", title=i18n.gettext("Accept your invitation"), values={"token": token}
         )

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -67,7 +68,7 @@ class AssociationAdminController(Controller):
     include_in_schema = False
 
     @get("/", operation_id="page_admin_home")
-    async def home(self, request: AnyRequest, association_id: UUID) -> Template:
+    async def home(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
         signed_in(request)
         association = await association_of(request, association_id)
         stats = await call(request, "matching", "GET", f"/associations/{association_id}/statistics")
@@ -77,7 +78,9 @@ class AssociationAdminController(Controller):
 
     # -- members -------------------------------------------------------------------------------------
     @get("/members", operation_id="page_admin_members")
-    async def members(self, request: AnyRequest, association_id: UUID, q: str = "", status: str = "") -> Template:
+    async def members(
+        self, request: AnyRequest, association_id: FromPath[UUID], q: FromQuery[str] = "", status: FromQuery[str] = ""
+    ) -> Template:
         signed_in(request)
         params: dict[str, Any] = {"page_size": 50}
         if q:
@@ -99,7 +102,9 @@ class AssociationAdminController(Controller):
         )
 
     @post("/members/{member_id:uuid}", operation_id="admin_change_member")
-    async def change_member(self, request: AnyRequest, association_id: UUID, member_id: UUID) -> Redirect:
+    async def change_member(
+        self, request: AnyRequest, association_id: FromPath[UUID], member_id: FromPath[UUID]
+    ) -> Redirect:
         signed_in(request)
         values = await form_of(request)
         base = f"/associations/{association_id}/members/{member_id}"
@@ -122,7 +127,7 @@ class AssociationAdminController(Controller):
 
     # -- mentor applications ---------------------------------------------------------------------------
     @get("/mentors", operation_id="page_admin_mentors")
-    async def mentors(self, request: AnyRequest, association_id: UUID) -> Template:
+    async def mentors(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
         signed_in(request)
         response = await call(request, "membership", "GET", f"/associations/{association_id}/mentor-applications")
         if response.status_code == 403:
@@ -136,7 +141,9 @@ class AssociationAdminController(Controller):
         )
 
     @post("/mentors/{member_id:uuid}", operation_id="admin_decide_mentor")
-    async def decide_mentor(self, request: AnyRequest, association_id: UUID, member_id: UUID) -> Template | Redirect:
+    async def decide_mentor(
+        self, request: AnyRequest, association_id: FromPath[UUID], member_id: FromPath[UUID]
+    ) -> Template | Redirect:
         signed_in(request)
         values = await form_of(request)
         base = f"/associations/{association_id}/mentors/{member_id}"
@@ -167,7 +174,7 @@ class AssociationAdminController(Controller):
 
     # -- CSV import --------------------------------------------------------------------------------------
     @get("/import", operation_id="page_admin_import")
-    async def import_page(self, request: AnyRequest, association_id: UUID) -> Template:
+    async def import_page(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
         signed_in(request)
         return render(
             request,
@@ -178,7 +185,7 @@ class AssociationAdminController(Controller):
         )
 
     @post("/import", operation_id="admin_import", request_max_body_size=MAX_CSV_BYTES + 64 * 1024)
-    async def import_members(self, request: AnyRequest, association_id: UUID) -> Template | Redirect:
+    async def import_members(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template | Redirect:
         signed_in(request)
         form = await request.form()
         upload = form.get("file")
@@ -230,7 +237,9 @@ class AssociationAdminController(Controller):
 
     # -- audit trail, deliveries ------------------------------------------------------------------------
     @get("/audit", operation_id="page_admin_audit")
-    async def audit(self, request: AnyRequest, association_id: UUID, before_id: int | None = None) -> Template:
+    async def audit(
+        self, request: AnyRequest, association_id: FromPath[UUID], before_id: FromQuery[int | None] = None
+    ) -> Template:
         signed_in(request)
         params = {"before_id": before_id} if before_id else {}
         response = await call(request, "membership", "GET", f"/associations/{association_id}/audit", params=params)
@@ -245,7 +254,9 @@ class AssociationAdminController(Controller):
         )
 
     @get("/deliveries", operation_id="page_admin_deliveries")
-    async def deliveries(self, request: AnyRequest, association_id: UUID, status: str = "") -> Template:
+    async def deliveries(
+        self, request: AnyRequest, association_id: FromPath[UUID], status: FromQuery[str] = ""
+    ) -> Template:
         signed_in(request)
         params = {"status": status} if status else {}
         response = await call(
@@ -262,7 +273,7 @@ class AssociationAdminController(Controller):
         )
 
     @post("/deliveries/retry", operation_id="admin_retry_deliveries")
-    async def retry(self, request: AnyRequest, association_id: UUID) -> Redirect:
+    async def retry(self, request: AnyRequest, association_id: FromPath[UUID]) -> Redirect:
         signed_in(request)
         response = await call(request, "notifications", "POST", f"/associations/{association_id}/deliveries/retry")
         if response.status_code == 200:
@@ -276,7 +287,7 @@ class AssociationAdminController(Controller):
 
     # -- matching ------------------------------------------------------------------------------------------
     @get("/matching", operation_id="page_admin_matching")
-    async def matching(self, request: AnyRequest, association_id: UUID) -> Template:
+    async def matching(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
         signed_in(request)
         return await self._matching(request, association_id)
 
@@ -309,7 +320,7 @@ class AssociationAdminController(Controller):
         )
 
     @post("/matching", operation_id="admin_set_weights")
-    async def set_weights(self, request: AnyRequest, association_id: UUID) -> Template | Redirect:
+    async def set_weights(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template | Redirect:
         signed_in(request)
         values = await form_of(request)
         errors = {
@@ -367,7 +378,7 @@ class FederationController(Controller):
         )
 
     @post("/associations/{association_id:uuid}/admins", operation_id="federation_appoint_admin")
-    async def appoint(self, request: AnyRequest, association_id: UUID) -> Redirect:
+    async def appoint(self, request: AnyRequest, association_id: FromPath[UUID]) -> Redirect:
         signed_in(request)
         email = (await form_of(request)).get("email", "")
         response = await call(

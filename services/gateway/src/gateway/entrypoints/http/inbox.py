@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -39,7 +40,7 @@ class InboxController(Controller):
     include_in_schema = False
 
     @get("/inbox", operation_id="page_inbox")
-    async def inbox(self, request: AnyRequest, before: str = "") -> Template:
+    async def inbox(self, request: AnyRequest, before: FromQuery[str] = "") -> Template:
         signed_in(request)
         params = {"before": before} if before else {}
         page = (await call(request, "notifications", "GET", "/me/inbox", params=params)).json()
@@ -54,7 +55,7 @@ class InboxController(Controller):
         )
 
     @post("/inbox/{entry_id:uuid}/read", operation_id="mark_read")
-    async def mark_read(self, request: AnyRequest, entry_id: UUID) -> Template | Redirect:
+    async def mark_read(self, request: AnyRequest, entry_id: FromPath[UUID]) -> Template | Redirect:
         signed_in(request)
         response = await call(request, "notifications", "POST", f"/me/inbox/{entry_id}/read")
         if request.headers.get("hx-request") and response.status_code == 200:
@@ -121,7 +122,7 @@ class InboxController(Controller):
 
     # -- unsubscribe links in e-mails ---------------------------------------------------------------
     @get("/unsubscribe", operation_id="page_unsubscribe")
-    async def unsubscribe_page(self, request: AnyRequest, token: str = "") -> Template:
+    async def unsubscribe_page(self, request: AnyRequest, token: FromQuery[str] = "") -> Template:
         """Nothing changes on a GET (mail scanners follow links): a page with one button."""
         response = await deps_of(request).upstream.call("notifications", "GET", "/unsubscribe", params={"token": token})
         valid = response.status_code == 200
@@ -136,7 +137,7 @@ class InboxController(Controller):
         )
 
     @post("/unsubscribe", operation_id="unsubscribe")
-    async def unsubscribe(self, request: AnyRequest, token: str = "") -> Template:
+    async def unsubscribe(self, request: AnyRequest, token: FromQuery[str] = "") -> Template:
         """The page's button, or a mail client's one-click POST (RFC 8058): the token is the proof."""
         response = await deps_of(request).upstream.call(
             "notifications",

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -73,7 +74,7 @@ class MentoringController(Controller):
         return redirect("/welcome/mentor")
 
     @get("/proposals/{match_id:uuid}", operation_id="page_proposal")
-    async def proposal(self, request: AnyRequest, match_id: UUID) -> Template:
+    async def proposal(self, request: AnyRequest, match_id: FromPath[UUID]) -> Template:
         signed_in(request)
         return await self._proposal(request, match_id)
 
@@ -91,7 +92,7 @@ class MentoringController(Controller):
         )
 
     @post("/proposals/{match_id:uuid}", operation_id="answer_proposal")
-    async def answer(self, request: AnyRequest, match_id: UUID) -> Template | Redirect:
+    async def answer(self, request: AnyRequest, match_id: FromPath[UUID]) -> Template | Redirect:
         signed_in(request)
         values = await form_of(request)
         if values.get("answer") == "accept":
@@ -121,7 +122,7 @@ class MentoringController(Controller):
         return redirect("/mentoring")
 
     @post("/mentorships/{match_id:uuid}/end", operation_id="end_mentorship")
-    async def end(self, request: AnyRequest, match_id: UUID) -> Redirect:
+    async def end(self, request: AnyRequest, match_id: FromPath[UUID]) -> Redirect:
         signed_in(request)
         values = await form_of(request)
         outcome = "completed" if values.get("outcome") == "completed" else "ended_early"
@@ -131,7 +132,7 @@ class MentoringController(Controller):
         return redirect("/mentoring")
 
     @post("/mentorships/{match_id:uuid}/feedback", operation_id="mentorship_feedback")
-    async def feedback(self, request: AnyRequest, match_id: UUID) -> Redirect:
+    async def feedback(self, request: AnyRequest, match_id: FromPath[UUID]) -> Redirect:
         signed_in(request)
         values = await form_of(request)
         rating = values.get("rating", "")

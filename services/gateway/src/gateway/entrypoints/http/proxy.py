@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 from litestar import Controller, Response, route
+from litestar.params import FromPath
 from litestar.response import Stream
 
 from gateway.adapters.upstream import UpstreamUnavailable
@@ -41,6 +42,10 @@ ALLOWED: list[tuple[str, str, re.Pattern[str]]] = [
     ]
 ]
 FORWARDED_REQUEST_HEADERS = ("accept", "content-type", "last-event-id")
+TRACE_HEADERS = {  # passed on only when well formed
+    "x-request-id": re.compile(r"^[A-Za-z0-9._:-]{1,128}$"),
+    "traceparent": re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
+}
 PASSED_BACK_HEADERS = ("content-type", "cache-control", "retry-after", "x-correlation-id")
 DROPPED_PARAMS = frozenset({"access_token"})
 open_streams: Counter[str] = Counter()  # per session (by member id), in this process
@@ -61,7 +66,7 @@ class ProxyController(Controller):
     include_in_schema = False
 
     @route("/{service:str}/{path:path}", http_method=["GET", "POST", "PUT", "DELETE"], operation_id="api_proxy")
-    async def forward(self, request: AnyRequest, service: str, path: str) -> Response[Any]:
+    async def forward(self, request: AnyRequest, service: FromPath[str], path: FromPath[str]) -> Response[Any]:
         if not allowed(request.method, service, path):
             return _problem(404, "no such API route here")
         session = session_of(request)
@@ -72,9 +77,9 @@ class ProxyController(Controller):
         except SignInAgain:
             return _problem(401, "your session has ended; sign in again")
         deps = deps_of(request)
-        headers = deps.upstream.headers(
-            token, {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k))}
-        )
+        passed_on = {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k))}
+        passed_on |= {k: v for k, form in TRACE_HEADERS.items() if (v := request.headers.get(k, "")) and form.match(v)}
+        headers = deps.upstream.headers(token, passed_on)
         params = [(k, v) for k, v in request.query_params.multi_items() if k not in DROPPED_PARAMS]
         body = await request.body() if request.method in {"POST", "PUT"} else None
         stream = path.endswith("/stream")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Response, get
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -52,7 +53,7 @@ class PublicController(Controller):
         return render(request, "public/help.html", title=i18n.gettext("Help"))
 
     @get("/language/{code:str}", operation_id="choose_language")
-    async def language(self, request: AnyRequest, code: str, next: str = "/") -> Response[None]:
+    async def language(self, request: AnyRequest, code: FromPath[str], next: FromQuery[str] = "/") -> Response[None]:
         """Show pages in `code` (en or fr) from now on, and go back to the page the person was on."""
         response: Response[None] = Redirect(local_path(next), status_code=303)
         if code in i18n.LOCALES:

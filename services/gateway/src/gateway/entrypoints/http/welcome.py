@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from gateway import i18n
@@ -251,7 +252,7 @@ class WelcomeController(Controller):
 
     # -- 4. conditions ---------------------------------------------------------------------------
     @get("/welcome/conditions", operation_id="page_welcome_conditions")
-    async def conditions_page(self, request: AnyRequest, q: str = "") -> Template:
+    async def conditions_page(self, request: AnyRequest, q: FromQuery[str] = "") -> Template:
         signed_in(request)
         return await self._conditions(request, q)
 

@@ -1,0 +1,160 @@
+"""The gateway's real app (as `bootstrap` builds it) on a fresh real PostgreSQL database, served by uvicorn,
+in front of a recording upstream that plays the services' part for what these tests look at: which headers
+and parameters reach a service, how many token refreshes happen, and whether a stream is passed on as it
+comes. Its tokens are signed by a key made for the test and checked by the gateway as membership's would be.
+(The whole platform, with the real services behind the gateway, is tested in tests/e2e.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar, Request, Response, get, post
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from gateway.bootstrap import MIGRATIONS, bootstrap
+from gateway.settings import GatewaySettings, RateLimitSettings, UpstreamSettings, WebSettings
+from shared.db.pool import DatabaseSettings
+from shared.service import Service
+from shared.testing.plugin import ServiceDatabase
+from shared.testing.served import served
+from shared.testing.tokens import Tokens
+
+EVENT_GAP = 0.3  # seconds between the upstream's stream events
+
+
+@dataclass
+class Recorder:
+    """What the upstream saw, and how it answers."""
+
+    tokens: Tokens
+    member_id: UUID = field(default_factory=uuid4)
+    association_id: UUID = field(default_factory=uuid4)
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    refreshes: int = 0
+    refuse_refresh: bool = False
+    open_streams: int = 0
+    roles: list[str] = field(default_factory=lambda: ["member"])
+
+    def pair(self) -> dict[str, Any]:
+        access = self.tokens.issue(self.member_id, {str(self.association_id): list(self.roles)})
+        return {"access_token": access, "token_type": "Bearer", "expires_in": 300, "refresh_token": str(uuid4())}
+
+    def app(self) -> Litestar:
+        recorder = self
+
+        def record(request: Request[Any, Any, Any]) -> None:
+            recorder.seen.append(
+                {"path": request.url.path, "query": dict(request.query_params), "headers": dict(request.headers)}
+            )
+
+        @post("/auth/login", status_code=200)
+        async def login(request: Request[Any, Any, Any]) -> dict[str, Any]:
+            record(request)
+            return recorder.pair()
+
+        @post("/auth/refresh", status_code=200)
+        async def refresh(request: Request[Any, Any, Any]) -> Any:
+            record(request)
+            recorder.refreshes += 1
+            await asyncio.sleep(0.2)  # slow enough for parallel requests to pile up behind it
+            if recorder.refuse_refresh:
+                return Response({"detail": "refresh token revoked"}, status_code=401)
+            return recorder.pair()
+
+        @post("/auth/logout", status_code=204)
+        async def logout(request: Request[Any, Any, Any]) -> None:
+            record(request)
+
+        @get("/me")
+        async def me(request: Request[Any, Any, Any]) -> dict[str, Any]:
+            record(request)
+            return {
+                "member_id": str(recorder.member_id),
+                "profile": {"display_name": "Ada", "locale": "en"},
+                "memberships": [{"association_id": str(recorder.association_id), "status": "active"}],
+                "federation_roles": [],
+            }
+
+        @get("/me/inbox")
+        async def inbox(request: Request[Any, Any, Any]) -> dict[str, Any]:
+            record(request)
+            return {"entries": [], "next_before": None}
+
+        @get("/me/inbox/stream")
+        async def stream(request: Request[Any, Any, Any]) -> ServerSentEvent:
+            record(request)
+            start = int(request.headers.get("last-event-id", "0"))
+
+            async def events() -> AsyncIterator[ServerSentEventMessage]:
+                recorder.open_streams += 1
+                try:
+                    for n in range(start + 1, start + 4):
+                        yield ServerSentEventMessage(data=f'{{"n": {n}}}', event="notification", id=str(n))
+                        await asyncio.sleep(EVENT_GAP)
+                    await asyncio.sleep(30)  # then stay open, as a real stream does
+                finally:
+                    recorder.open_streams -= 1
+
+            return ServerSentEvent(events())
+
+        return Litestar([login, refresh, logout, me, inbox, stream])
+
+
+@dataclass
+class Gateway:
+    client: httpx.AsyncClient  # a browser of the gateway: it keeps cookies
+    url: str
+    pool: asyncpg.Pool
+    recorder: Recorder
+    service: Service[Any]
+
+    async def csrf(self, path: str = "/sign-in") -> str:
+        page = await self.client.get(path)
+        found = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page.text)
+        assert found, page.text
+        return found.group(1)
+
+    async def sign_in(self) -> None:
+        token = await self.csrf()
+        response = await self.client.post(
+            "/sign-in", data={"_csrf_token": token, "email": "ada@example.org", "password": "a long walk"}
+        )
+        assert response.status_code == 303, response.text
+
+    def session_cookie(self) -> str:
+        return self.client.cookies["fellowship_session"]
+
+
+@pytest.fixture
+async def gateway(service_database: ServiceDatabase) -> AsyncIterator[Gateway]:
+    tokens = Tokens()
+    recorder = Recorder(tokens)
+    async with served(recorder.app()) as upstream_url:
+        url = await service_database(MIGRATIONS)
+        upstreams = UpstreamSettings(
+            membership_url=upstream_url,
+            events_url=upstream_url,
+            matching_url=upstream_url,
+            notifications_url=upstream_url,
+        )
+        settings = GatewaySettings(
+            database=DatabaseSettings(url=url),
+            upstreams=upstreams,
+            web=WebSettings(secret_key="test-secret", cookie_secure=False),
+            rate_limits=RateLimitSettings(page=1000, posting=1000, sign_in=1000),
+        )
+        service = await bootstrap(settings, jwt_validator=tokens.validator())
+        async with served(service.app) as gateway_url, httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
+            try:
+                yield Gateway(client, gateway_url, service.pool, recorder, service)
+            finally:
+                await service.pool.close()
