@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import asyncpg
 import httpx
@@ -44,9 +44,14 @@ class Recorder:
     open_streams: int = 0
     roles: list[str] = field(default_factory=lambda: ["member"])
 
-    def pair(self) -> dict[str, Any]:
-        access = self.tokens.issue(self.member_id, {str(self.association_id): list(self.roles)})
-        return {"access_token": access, "token_type": "Bearer", "expires_in": 300, "refresh_token": str(uuid4())}
+    refresh_tokens: dict[str, UUID] = field(default_factory=dict)  # refresh token → whose
+
+    def pair(self, member_id: UUID | None = None) -> dict[str, Any]:
+        member = member_id or self.member_id
+        access = self.tokens.issue(member, {str(self.association_id): list(self.roles)})
+        refresh = str(uuid4())
+        self.refresh_tokens[refresh] = member
+        return {"access_token": access, "token_type": "Bearer", "expires_in": 300, "refresh_token": refresh}
 
     def app(self) -> Litestar:
         recorder = self
@@ -59,16 +64,18 @@ class Recorder:
         @post("/auth/login", status_code=200)
         async def login(request: Request[Any, Any, Any]) -> dict[str, Any]:
             record(request)
-            return recorder.pair()
+            email = (await request.json())["email"]
+            return recorder.pair(recorder.member_id if email == "ada@example.org" else uuid5(NAMESPACE_URL, email))
 
         @post("/auth/refresh", status_code=200)
         async def refresh(request: Request[Any, Any, Any]) -> Any:
             record(request)
             recorder.refreshes += 1
             await asyncio.sleep(0.2)  # slow enough for parallel requests to pile up behind it
-            if recorder.refuse_refresh:
+            member = recorder.refresh_tokens.pop((await request.json())["refresh_token"], None)
+            if recorder.refuse_refresh or member is None:  # unknown or spent: membership refuses it too
                 return Response({"detail": "refresh token revoked"}, status_code=401)
-            return recorder.pair()
+            return recorder.pair(member)
 
         @post("/auth/logout", status_code=204)
         async def logout(request: Request[Any, Any, Any]) -> None:
@@ -123,12 +130,19 @@ class Gateway:
         assert found, page.text
         return found.group(1)
 
-    async def sign_in(self) -> None:
-        token = await self.csrf()
-        response = await self.client.post(
-            "/sign-in", data={"_csrf_token": token, "email": "ada@example.org", "password": "a long walk"}
+    async def sign_in(self, email: str = "ada@example.org", client: httpx.AsyncClient | None = None) -> None:
+        browser = client or self.client
+        page = await browser.get("/sign-in")
+        token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page.text)
+        assert token, page.text
+        response = await browser.post(
+            "/sign-in", data={"_csrf_token": token.group(1), "email": email, "password": "a long walk"}
         )
         assert response.status_code == 303, response.text
+
+    def browser(self) -> httpx.AsyncClient:
+        """Another browser (its own cookies) of the same gateway."""
+        return httpx.AsyncClient(base_url=self.url, timeout=10)
 
     def session_cookie(self) -> str:
         return self.client.cookies["fellowship_session"]

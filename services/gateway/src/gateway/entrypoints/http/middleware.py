@@ -186,6 +186,8 @@ class SessionMiddleware(ASGIMiddleware):
 
     async def _persist(self, state: dict[str, Any], presented: str) -> list[tuple[bytes, bytes]]:
         """Write the session if it changed; the Set-Cookie header its id needs (none if unchanged)."""
+        if (ended := state.pop("ended_session", None)) is not None:
+            await sessions.save(self.deps.database, ended)
         session: Session | None = state.get("session")
         if session is None:
             return [self._cookie("", clear=True)] if presented else []

@@ -35,6 +35,8 @@ def ensure_session(request: AnyRequest) -> Session:
     session = session_of(request)
     if session is None or session.ended:
         deps = deps_of(request)
+        if session is not None:  # ended in this request (signed out): the middleware still deletes it
+            request.scope["state"]["ended_session"] = session
         session = Session.start(deps.clock(), deps.lifetimes)
         request.scope["state"]["session"] = session
     return session
