@@ -18,7 +18,8 @@ class NotificationsSettings(BaseSettings):
 
     public_url: str = Field(default="http://127.0.0.1:8000", description="the web client links open")
     unsubscribe_url: str = Field(
-        default="http://127.0.0.1:8004/unsubscribe", description="notifications' one-click unsubscribe endpoint"
+        default="http://127.0.0.1:8000/unsubscribe",
+        description="the one-click unsubscribe link: the web client's page, which passes it to notifications",
     )
     unsubscribe_secret: SecretStr | None = Field(
         default=None,

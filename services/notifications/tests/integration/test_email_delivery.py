@@ -99,7 +99,7 @@ async def test_the_same_message_applied_twice_sends_once(pipeline: Pipeline, mai
     assert subjects == ["Bienvenue sur Fellowship", "Une personne aimerait votre soutien de mentor"]
     [proposed] = [m for m in mail.to(mentor_address) if m["Subject"].startswith("Une personne")]
     text = proposed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert f"http://127.0.0.1:8000/proposals/{envelope.data['match_id']}" in text
+    assert f"http://127.0.0.1:8000/mentoring/proposals/{envelope.data['match_id']}" in text
     assert "mardi 8 janvier 2030 à 19:00 (Europe/Paris)" in text
     assert len(mail.messages) == 3  # two welcomes and one proposal
     assert sorted(e["template"] for e in await pipeline.inbox(mentor)) == ["match_proposed", "welcome"]

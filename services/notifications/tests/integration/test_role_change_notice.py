@@ -46,7 +46,7 @@ async def test_the_other_admins_are_told_who_now_holds_which_roles(pipeline: Pip
     assert to_other["Subject"] == "Des rôles ont changé dans votre association"
     text = to_other.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Paul Promoted" in text and "membre, administrateur" in text
-    assert f"/associations/{association}/members" in text
+    assert f"/admin/{association}/members" in text
     assert len(told[promoted]) == 1
     inbox = [e["template"] for e in await pipeline.inbox(other)]
     assert inbox.count("roles_changed") == 1

@@ -70,7 +70,7 @@ def test_a_proposal_explains_itself_shows_the_first_slot_in_the_mentors_time_and
     email = render("match.proposed", "match_proposed", "mentor", False, "en")
     assert "A similar health journey: 30.0 points" in email.text
     assert "Tuesday 8 January 2030, 19:00 (Europe/Paris)" in email.text  # 18:00 UTC in the reader's zone
-    assert f"https://web.example/proposals/{MATCH}" in email.text
+    assert f"https://web.example/mentoring/proposals/{MATCH}" in email.text
     french = render("match.proposed", "match_proposed", "mentor", False, "fr")
     assert "mardi 8 janvier 2030 à 19:00 (Europe/Paris)" in french.text
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 @dataclass(frozen=True)
 class Links:
     public_url: str  # the web client (the gateway)
-    unsubscribe_url: str  # notifications' one-click unsubscribe endpoint
+    unsubscribe_url: str  # the one-click unsubscribe page (the gateway's, which hands it to notifications)
 
     def page(self, path: str) -> str:
         return f"{self.public_url.rstrip('/')}/{path.lstrip('/')}"
@@ -23,17 +23,15 @@ class Links:
         """The page a message invites its reader to open."""
         match template:
             case "match_proposed":
-                return self.page(f"proposals/{data['match_id']}")
-            case "introduction":
-                return self.page(f"mentorships/{data['match_id']}")
-            case "mentorship_ended":
-                return self.page(f"mentorships/{data['match_id']}/feedback")
+                return self.page(f"mentoring/proposals/{data['match_id']}")
+            case "introduction" | "mentorship_ended":  # the mentorship, with its feedback form once it ended
+                return self.page("mentoring")
             case "match_declined" | "match_expired" | "request_unmatched":
                 return self.page("mentoring")
             case "mentor_approved":
                 return self.page("mentoring")
             case "roles_changed":
-                return self.page(f"associations/{data['association_id']}/members")
+                return self.page(f"admin/{data['association_id']}/members")
             case "sign_in_code" | "registration_attempted":
                 return self.page("sign-in")
             case "password_reset":
