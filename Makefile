@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install browser-tools i18n run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
+.PHONY: help install web-tools browser-tools i18n run test test-fast lint typecheck test-unit test-integration test-reliability test-e2e \
         test-fuzz test-deploy bench asyncapi asyncapi-validate contracts-snapshot clean
 
 help:
@@ -42,7 +42,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy shared services/*/src
 
-test-unit: install
+test-unit: install web-tools
 	$(BIN)/pytest -q tests/unit services/*/tests/unit
 
 test-integration: install
@@ -63,7 +63,7 @@ test-deploy: install
 test: lint typecheck asyncapi-validate browser-tools
 	$(BIN)/pytest -q
 
-test-fast: lint
+test-fast: lint web-tools
 	$(BIN)/pytest -q -m "not slow" tests/unit tests/integration services
 
 bench: install
@@ -103,7 +103,9 @@ $(CHROMIUM):
 	  echo "The browser tests need Debian's Chromium: sudo apt-get install chromium fonts-dejavu-core"; exit 1; \
 	fi
 
-browser-tools: $(WEB_TOOL)/node_modules/.installed $(CHROMIUM)
+web-tools: $(WEB_TOOL)/node_modules/.installed
+
+browser-tools: web-tools $(CHROMIUM)
 
 # After changing a text of the web client: extract the messages, update the French catalogue, then translate
 # what is new or changed (a test fails while any message is untranslated or fuzzy).

@@ -13,14 +13,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from shared.embedded import free_port
+
+from .web import CHROMIUM, LAUNCH_ARGS, Web
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ["gateway", "membership", "events", "matching", "notifications"]
@@ -120,3 +124,38 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     finally:
         if running.process is not None:
             running.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Keep each phase's report on the test, so fixtures can tell whether it failed (for screenshots)."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Debian Chromium for every browser test."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (as root it installs Debian's chromium)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def web(browser: Browser, platform: Platform, request: pytest.FixtureRequest) -> AsyncIterator[Web]:
+    """Browser windows on the platform's web client; screenshots of each under .test-artifacts/ if the test
+    fails; and no window may report a CSP violation or a script error."""
+    opened = Web(browser, platform.url("gateway"))
+    try:
+        yield opened
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            print("screenshots:", *await opened.screenshots(request.node.name))
+        else:
+            assert not opened.problems(), f"the browser reported: {opened.problems()}"
+    finally:
+        await opened.close()

@@ -76,6 +76,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals.update(local_time=i18n.local_time, local_date=i18n.local_date)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextvars
 import io
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -82,3 +85,26 @@ def choose(explicit: str | None, profile: str | None, accept_language: str) -> s
         if candidate in LOCALES:
             return candidate
     return negotiate(accept_language) or DEFAULT
+
+
+def _instant(value: str | datetime, time_zone: str | None) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    try:
+        zone = ZoneInfo(time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone)
+
+
+def local_time(value: str | datetime | None, time_zone: str | None) -> str:
+    """An instant as the person reads it: their language, their time zone ("jeudi 4 décembre, 18:00")."""
+    if not value:
+        return ""
+    return format_datetime(_instant(value, time_zone), "EEEE d MMMM, HH:mm", locale=current())
+
+
+def local_date(value: str | datetime | None, time_zone: str | None) -> str:
+    """A day as the person reads it ("4 December 2026")."""
+    if not value:
+        return ""
+    return format_date(_instant(value, time_zone).date(), "long", locale=current())

@@ -94,7 +94,9 @@ async def test_membership_facts_refresh_or_end_the_persons_sessions(gateway: Gat
     assert gateway.recorder.refreshes == refreshes + 1, "a revoked access token is replaced before the next call"
 
     async with gateway.pool.acquire() as conn:
-        await apply_session_fact(conn, MemberErased(member_id=member_id, association_id=gateway.recorder.association_id))
+        await apply_session_fact(
+            conn, MemberErased(member_id=member_id, association_id=gateway.recorder.association_id)
+        )
     assert await gateway.pool.fetchval("SELECT count(*) FROM sessions WHERE member_id = $1", member_id) == 0
     assert (await gateway.client.get("/api/notifications/me/inbox")).status_code == 401
 

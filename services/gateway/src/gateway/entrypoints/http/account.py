@@ -69,6 +69,7 @@ async def start_session(request: AnyRequest, body: dict[str, Any], next_page: st
     me = (await call(request, "membership", "GET", "/me")).json()
     session.put("display_name", me["profile"]["display_name"])
     session.put("locale", me["profile"]["locale"])
+    session.put("time_zone", me["profile"]["time_zone"])
     if not me["memberships"]:
         return redirect("/welcome")
     return Redirect(local_path(next_page, "/home"), status_code=303)

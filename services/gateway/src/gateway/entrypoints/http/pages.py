@@ -185,6 +185,7 @@ def render(
             "signed_in": signed,
             "roles": session.roles if session else {},
             "display_name": session.data.get("display_name", "") if session else "",
+            "time_zone": session.data.get("time_zone", "UTC") if session else "UTC",
             "notice": session.pop("notice") if session else None,
             "session_seconds_left": session.seconds_left(now) if session and signed else 0,
             "warning_seconds": deps.web.warning_seconds,

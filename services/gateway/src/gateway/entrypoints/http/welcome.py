@@ -248,6 +248,7 @@ class WelcomeController(Controller):
             )
         session.put("display_name", values["display_name"])
         session.put("locale", i18n.current())
+        session.put("time_zone", values["time_zone"])
         return redirect("/welcome/conditions")
 
     # -- 4. conditions ---------------------------------------------------------------------------
