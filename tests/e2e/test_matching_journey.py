@@ -11,9 +11,6 @@ import asyncio
 import json
 import threading
 from collections import Counter
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +18,7 @@ import httpx
 from shared.testing.eventually import eventually
 
 from .conftest import Platform
+from .web import mails_to
 
 PASSWORD = "a long walk on the coast"
 DEMO_PASSWORD = "fellowship-demo"
@@ -46,15 +44,6 @@ def waiting_proposal(matching: httpx.Client, headers: dict[str, str], exclude: s
     proposals = ok(matching.get("/me/proposals", headers=headers))
     fresh = [p for p in proposals if p["status"] == "proposed" and p["counterpart_id"] not in exclude]
     return fresh[0] if fresh else None
-
-
-def mails_to(mail_dir: Path, address: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted(mail_dir.glob("*.eml")):
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        if address in str(message["To"]):
-            found.append(message)  # type: ignore[arg-type]
-    return found
 
 
 def inbox_templates(notifications: httpx.Client, headers: dict[str, str]) -> list[str]:

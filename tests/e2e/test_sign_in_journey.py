@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from .conftest import Platform, psql_count
-from .test_matching_journey import DEMO_PASSWORD, bearer, mails_to, ok, soon
+from .test_matching_journey import DEMO_PASSWORD, bearer, ok, soon
+from .web import mails_to
 
 PASSWORD = "a long walk on the coast"
 NEW_PASSWORD = "the lighthouse keeps its watch"

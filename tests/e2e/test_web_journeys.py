@@ -18,7 +18,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from .conftest import Platform
-from .web import DEMO_PASSWORD, Web, onboard, register, sign_in, submit
+from .web import DEMO_PASSWORD, PASSWORD, Web, mail_for, onboard, register, sign_in, submit, text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 CHRONIC_PAIN = "Chronic Pain Network"
@@ -147,7 +147,7 @@ async def sign_in_refused(page: Page, email: str) -> None:
 
 
 async def test_an_admin_imports_a_csv_reads_what_is_wrong_and_imports_the_corrected_file(
-    web: Web, tmp_path: Path
+    web: Web, platform: Platform, tmp_path: Path
 ) -> None:
     admin = await web.page()
     await sign_in(admin, "oliver@example.org", DEMO_PASSWORD)
@@ -163,10 +163,23 @@ async def test_an_admin_imports_a_csv_reads_what_is_wrong_and_imports_the_correc
     rows = await admin.locator("table tbody tr").all_inner_texts()
     assert [r.split("\t")[0] for r in rows] == ["3", "4"], rows
     corrected = tmp_path / "corrected.csv"
-    corrected.write_text(f"email,display_name\nines-{uuid4().hex[:6]}@example.org,Inès\npaul@example.org,Paul\n")
+    ines = f"ines-{uuid4().hex[:6]}@example.org"
+    corrected.write_text(f"email,display_name\n{ines},Inès\npaul@example.org,Paul\n")
     await admin.set_input_files("#file", str(corrected))
     await submit(admin)
     await expect(admin.locator(".notice")).to_have_text("We have sent 2 invitations.")
+
+    # Inès follows the link in her e-mail, chooses a password and is a member
+    invitation = await mail_for(platform.data_dir / "mail", ines, "You are invited")
+    link = next(word for word in text_of(invitation).split() if "/invitations/accept?" in word)
+    invited = await web.page(**PHONE)
+    await invited.goto(link)
+    await invited.fill("#password", PASSWORD)
+    await submit(invited)
+    await expect(invited.locator(".notice")).to_contain_text("You are now a member")
+    await sign_in(invited, ines)
+    alliance = admin.url.split("/admin/")[1].split("/")[0]
+    assert alliance in [m["association_id"] for m in (await api(invited, "membership/me"))["memberships"]]
 
 
 async def test_the_same_journey_in_french(web: Web) -> None:

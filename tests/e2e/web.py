@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page
+
+from shared.testing.eventually import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -156,14 +159,27 @@ async def onboard(page: Page, *, association: str, condition: str, year: str, ev
     await page.wait_for_url("**/welcome/check")
 
 
-def mails_to(mail_dir: Path, address: str) -> list[Any]:
+def mails_to(mail_dir: Path, address: str) -> list[EmailMessage]:
+    """The e-mails the platform's SMTP sink kept (files under its data folder's mail/) sent to `address`."""
     found = []
     for path in sorted(mail_dir.glob("*.eml")):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         if address in str(message["To"]):
-            found.append(message)
+            found.append(message)  # type: ignore[arg-type]
     return found
 
 
-def text_of(message: Any) -> str:
-    return str(message.get_body(preferencelist=("plain",)).get_content())
+async def mail_for(mail_dir: Path, address: str, subject: str, timeout: float = 30.0) -> EmailMessage:
+    """The newest e-mail to `address` whose subject contains `subject`, once the platform's SMTP sink has it."""
+
+    def newest() -> EmailMessage | None:
+        found = [m for m in mails_to(mail_dir, address) if subject in str(m["Subject"])]
+        return found[-1] if found else None
+
+    found = await eventually(newest, until=lambda m: m is not None, timeout=timeout, interval=0.3, what=subject)
+    assert found is not None
+    return found
+
+
+def text_of(message: EmailMessage) -> str:
+    return str(message.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]

@@ -74,7 +74,7 @@ async def bearer(
             )
         except httpx.HTTPError as error:  # pragma: no cover (call() turns these into UpstreamUnavailable)
             raise SignInAgain("could not refresh the session") from error
-        if response.status_code != 200:
+        if not response.is_success:
             await sessions.end_session(conn, session.id)
             session.end()
             raise SignInAgain("your session has ended; please sign in again")

@@ -107,7 +107,7 @@ class AccountController(Controller):
         )
         if response.status_code == 429:
             return too_many(request, "account/sign_in.html", title, values, "password")
-        if response.status_code != 200:
+        if not response.is_success:
             message = i18n.gettext(
                 "The e-mail address or the password is not right. Check them, or sign in with a code."
             )
@@ -155,7 +155,7 @@ class AccountController(Controller):
         )
         if response.status_code == 429:
             return too_many(request, "account/code_enter.html", title, values, "code")
-        if response.status_code != 200:
+        if not response.is_success:
             message = i18n.gettext("This code is not right or has expired. Check it, or ask for a new code.")
             return render(request, "account/code_enter.html", title=title, errors={"code": message}, values=values)
         ensure_session(request).pop("code_email")
@@ -266,7 +266,7 @@ class AccountController(Controller):
         if values.get("password"):
             body["password"] = values["password"]
         response = await anonymous_call(request, "membership", "POST", "/invitations/accept", json=body)
-        if response.status_code == 200:
+        if response.is_success:
             notice(request, i18n.gettext("Welcome! You are now a member. Sign in to continue."))
             return redirect("/sign-in")
         detail = detail_of(response)

@@ -51,7 +51,7 @@ def bar_class(value: float, top: float) -> str:
 
 async def association_of(request: AnyRequest, association_id: UUID) -> dict[str, Any]:
     response = await call(request, "membership", "GET", f"/associations/{association_id}")
-    return dict(response.json()) if response.status_code == 200 else {"name": "", "association_id": str(association_id)}
+    return dict(response.json()) if response.is_success else {"name": "", "association_id": str(association_id)}
 
 
 def forbidden(request: AnyRequest) -> Template:
@@ -119,7 +119,7 @@ class AssociationAdminController(Controller):
             response = await call(request, "membership", "PUT", f"{base}/renewal", json=body)
         else:
             return redirect(f"/admin/{association_id}/members")
-        if response.status_code == 200:
+        if response.is_success:
             notice(request, i18n.gettext("Saved."))
         else:
             notice(request, i18n.gettext("That change was not possible: %(reason)s") % {"reason": detail_of(response)})
@@ -168,7 +168,7 @@ class AssociationAdminController(Controller):
                 errors={f"reason-{member_id}": i18n.gettext("Give a reason to decline; the person will see it")},
             )
         notice(
-            request, message if response.status_code == 200 else i18n.gettext("This application was already decided.")
+            request, message if response.is_success else i18n.gettext("This application was already decided.")
         )
         return redirect(f"/admin/{association_id}/mentors")
 
@@ -209,7 +209,7 @@ class AssociationAdminController(Controller):
             content=content,
             headers={"content-type": "text/csv"},
         )
-        if response.status_code == 200:
+        if response.is_success:
             invited = response.json()["invited"]
             notice(
                 request,
@@ -220,19 +220,21 @@ class AssociationAdminController(Controller):
         if response.status_code == 403:
             return forbidden(request)
         body = response.json()
-        rows = body.get("extra") or []
+        rows = body.get("extra") if isinstance(body.get("extra"), list) else []
         return render(
             request,
             "admin/import.html",
             title=title,
             association=association,
-            rows=rows if isinstance(rows, list) else [],
+            rows=rows,
             errors={
                 "file": i18n.gettext(
                     "Nothing was imported: the file has problems. Correct the rows below and send it again."
                 )
+                if rows
+                else i18n.gettext("Nothing was imported: the file could not be read.")
             },
-            detail=body.get("detail", ""),
+            detail="" if rows else body.get("detail", ""),
         )
 
     # -- audit trail, deliveries ------------------------------------------------------------------------
@@ -276,7 +278,7 @@ class AssociationAdminController(Controller):
     async def retry(self, request: AnyRequest, association_id: FromPath[UUID]) -> Redirect:
         signed_in(request)
         response = await call(request, "notifications", "POST", f"/associations/{association_id}/deliveries/retry")
-        if response.status_code == 200:
+        if response.is_success:
             retried = response.json()["retried"]
             notice(
                 request,
@@ -334,7 +336,7 @@ class AssociationAdminController(Controller):
             return await self._matching(request, association_id, errors, values)
         body = {k: int(values[k]) for k in WEIGHTS}
         response = await call(request, "matching", "PUT", f"/associations/{association_id}/weights", json=body)
-        notice(request, i18n.gettext("Saved.") if response.status_code == 200 else detail_of(response))
+        notice(request, i18n.gettext("Saved.") if response.is_success else detail_of(response))
         return redirect(f"/admin/{association_id}/matching")
 
 
@@ -363,7 +365,7 @@ class FederationController(Controller):
             "requires_approval": values.get("requires_approval") == "yes",
         }
         response = await call(request, "membership", "POST", "/associations", json=body)
-        if response.status_code in {200, 201}:
+        if response.is_success:
             notice(request, i18n.gettext("The association is created. Now appoint its first administrator."))
             return redirect("/federation")
         associations = (await call(request, "membership", "GET", "/associations")).json()
@@ -384,7 +386,7 @@ class FederationController(Controller):
         response = await call(
             request, "membership", "POST", f"/associations/{association_id}/admins", json={"email": email}
         )
-        if response.status_code == 200:
+        if response.is_success:
             notice(request, i18n.gettext("%(email)s is now an administrator.") % {"email": email})
         else:
             notice(request, i18n.gettext("That was not possible: the person must have joined the association first."))

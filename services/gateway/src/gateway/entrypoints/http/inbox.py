@@ -58,7 +58,7 @@ class InboxController(Controller):
     async def mark_read(self, request: AnyRequest, entry_id: FromPath[UUID]) -> Template | Redirect:
         signed_in(request)
         response = await call(request, "notifications", "POST", f"/me/inbox/{entry_id}/read")
-        if request.headers.get("hx-request") and response.status_code == 200:
+        if request.headers.get("hx-request") and response.is_success:
             return Template(template_name="inbox/entry.html", context={"entry": response.json(), "csrf_token": ""})
         return redirect("/inbox")
 
@@ -125,7 +125,7 @@ class InboxController(Controller):
     async def unsubscribe_page(self, request: AnyRequest, token: FromQuery[str] = "") -> Template:
         """Nothing changes on a GET (mail scanners follow links): a page with one button."""
         response = await deps_of(request).upstream.call("notifications", "GET", "/unsubscribe", params={"token": token})
-        valid = response.status_code == 200
+        valid = response.is_success
         return render(
             request,
             "inbox/unsubscribe.html",
@@ -147,7 +147,7 @@ class InboxController(Controller):
             content=b"List-Unsubscribe=One-Click",
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
-        done = response.status_code == 200
+        done = response.is_success
         return render(
             request,
             "inbox/unsubscribe.html",

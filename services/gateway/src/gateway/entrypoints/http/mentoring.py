@@ -97,7 +97,7 @@ class MentoringController(Controller):
         values = await form_of(request)
         if values.get("answer") == "accept":
             response = await call(request, "matching", "POST", f"/proposals/{match_id}/accept", json={})
-            if response.status_code == 200:
+            if response.is_success:
                 notice(
                     request,
                     i18n.gettext(
@@ -113,7 +113,7 @@ class MentoringController(Controller):
             response = await call(
                 request, "matching", "POST", f"/proposals/{match_id}/decline", json={"reason": values["reason"][:1000]}
             )
-            if response.status_code == 200:
+            if response.is_success:
                 notice(request, i18n.gettext("Thank you. We will look for another mentor for them."))
                 return redirect("/mentoring")
         else:

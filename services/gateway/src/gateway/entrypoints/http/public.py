@@ -16,7 +16,7 @@ from gateway.entrypoints.http.pages import AnyRequest, deps_of, local_path, rend
 async def associations_list(request: AnyRequest) -> list[dict[str, Any]]:
     """The federation's associations (public facts only: name, description)."""
     response = await deps_of(request).upstream.call("membership", "GET", "/associations")
-    return list(response.json()) if response.status_code == 200 else []
+    return list(response.json()) if response.is_success else []
 
 
 class PublicController(Controller):

@@ -234,7 +234,7 @@ class WelcomeController(Controller):
             "locale": i18n.current(),
         }
         response = await call(request, "membership", "PATCH", "/me/profile", json=body)
-        if response.status_code != 200:
+        if not response.is_success:
             errors = {"display_name": i18n.gettext("Use letters and spaces in your name, up to 80 characters.")}
             return render(
                 request,
@@ -268,7 +268,7 @@ class WelcomeController(Controller):
             response = await call(
                 request, "membership", "GET", "/conditions/search", params={"q": q[:100], "limit": 10}
             )
-            found = response.json() if response.status_code == 200 else []
+            found = response.json() if response.is_success else []
         return render(
             request,
             "welcome/conditions.html",
@@ -299,7 +299,7 @@ class WelcomeController(Controller):
             wanted = [c for c in current if c["code"] != values.get("code")]
             wanted.append({"code": values.get("code", ""), "diagnosed_year": int(year)})
         response = await call(request, "membership", "PUT", "/me/conditions", json={"conditions": wanted})
-        if response.status_code != 200:
+        if not response.is_success:
             return await self._conditions(
                 request,
                 values.get("q", ""),
