@@ -11,25 +11,29 @@ import asyncio
 import json
 import re
 from pathlib import Path
-from typing import Any
 from uuid import uuid4
 
 import pytest
 from playwright.async_api import Page, expect
 
 from .conftest import Platform
-from .web import DEMO_PASSWORD, PASSWORD, Web, mail_for, onboard, register, sign_in, submit, text_of
+from .web import (
+    DEMO_PASSWORD,
+    PASSWORD,
+    Web,
+    api,
+    mail_for,
+    onboard,
+    register,
+    sign_in,
+    sign_in_as_proposed_mentor,
+    submit,
+    text_of,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 CHRONIC_PAIN = "Chronic Pain Network"
 PHONE = {"width": 390, "height": 844}
-
-
-async def api(page: Page, path: str) -> Any:
-    """A JSON call through the gateway's proxy, with this window's session (as a script of the page would)."""
-    response = await page.request.get(f"/api/{path}")
-    assert response.ok, (path, response.status, await response.text())
-    return await response.json()
 
 
 async def eventually_on_page(page: Page, path: str, text: str | re.Pattern[str], timeout: float = 40.0) -> None:
@@ -74,13 +78,7 @@ async def test_a_newcomer_is_matched_the_mentor_accepts_and_both_inboxes_update_
     # which demo mentor was proposed: the one whose member id is the proposal's counterpart
     proposal = next(p for p in await api(newcomer, "matching/me/proposals") if p["status"] == "proposed")
     mentor = await web.page()
-    for candidate in ("amina@example.org", "marc@example.org"):
-        await sign_in(mentor, candidate, DEMO_PASSWORD)
-        if (await api(mentor, "membership/me"))["member_id"] == proposal["counterpart_id"]:
-            break
-        await mentor.locator("header form[action='/sign-out'] button").click()
-    else:
-        pytest.fail(f"the proposed mentor {proposal['counterpart_id']} is not a demo mentor")
+    await sign_in_as_proposed_mentor(mentor, proposal)
 
     # both open their inbox; the mentor reads the proposal in words and accepts
     newcomer_inbox = await newcomer.context.new_page()

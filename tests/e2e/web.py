@@ -26,6 +26,7 @@ LAUNCH_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-b
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "a long walk by the river"
 DEMO_PASSWORD = "fellowship-demo"
+DEMO_MENTORS = ("amina@example.org", "marc@example.org")  # the Chronic Pain Network's
 
 
 @dataclass
@@ -157,6 +158,23 @@ async def onboard(page: Page, *, association: str, condition: str, year: str, ev
     await page.check("#wants")
     await submit(page)
     await page.wait_for_url("**/welcome/check")
+
+
+async def api(page: Page, path: str) -> Any:
+    """A JSON call through the gateway's proxy, with this window's session (as a script of the page would)."""
+    response = await page.request.get(f"/api/{path}")
+    assert response.ok, (path, response.status, await response.text())
+    return await response.json()
+
+
+async def sign_in_as_proposed_mentor(page: Page, proposal: dict[str, Any]) -> None:
+    """Sign in as the demo mentor `proposal` (the newcomer's view of it) was made to."""
+    for candidate in DEMO_MENTORS:
+        await sign_in(page, candidate, DEMO_PASSWORD)
+        if (await api(page, "membership/me"))["member_id"] == proposal["counterpart_id"]:
+            return
+        await page.locator("header form[action='/sign-out'] button").click()
+    raise AssertionError(f"the proposed mentor {proposal['counterpart_id']} is not a demo mentor")
 
 
 def mails_to(mail_dir: Path, address: str) -> list[EmailMessage]:

@@ -63,6 +63,15 @@ def forbidden(request: AnyRequest) -> Template:
     )
 
 
+DELIVERY_STATUSES = {  # notifications' delivery statuses, in words
+    "pending": N_("Waiting to be sent"),
+    "held": N_("Held for quiet hours"),
+    "sent": N_("Sent"),
+    "failed": N_("Could not be sent"),
+    "suppressed": N_("Not sent (see why)"),
+}
+
+
 class AssociationAdminController(Controller):
     path = "/admin/{association_id:uuid}"
     include_in_schema = False
@@ -167,9 +176,7 @@ class AssociationAdminController(Controller):
                 association=await association_of(request, association_id),
                 errors={f"reason-{member_id}": i18n.gettext("Give a reason to decline; the person will see it")},
             )
-        notice(
-            request, message if response.is_success else i18n.gettext("This application was already decided.")
-        )
+        notice(request, message if response.is_success else i18n.gettext("This application was already decided."))
         return redirect(f"/admin/{association_id}/mentors")
 
     # -- CSV import --------------------------------------------------------------------------------------
@@ -271,6 +278,7 @@ class AssociationAdminController(Controller):
             "admin/deliveries.html",
             title=i18n.gettext("E-mails sent"),
             page=response.json(),
+            statuses=DELIVERY_STATUSES,
             association=await association_of(request, association_id),
         )
 

@@ -182,6 +182,7 @@ def render(
             "other_lang": "fr" if i18n.current() == "en" else "en",
             "path": request.url.path,
             "query": request.url.query,
+            "page_name": name if isinstance(name := request.route_handler.operation_id, str) else "",  # for tests
             "signed_in": signed,
             "roles": session.roles if session else {},
             "display_name": session.data.get("display_name", "") if session else "",
