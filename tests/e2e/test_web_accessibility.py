@@ -8,6 +8,7 @@ forged form refused by the real browser."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import string
@@ -22,7 +23,6 @@ from playwright.async_api import Page
 
 from shared.testing.eventually import eventually
 
-from .conftest import Platform
 from .web import (
     DEMO_PASSWORD,
     Web,
@@ -222,10 +222,7 @@ def page_operations() -> set[str]:
     }
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-async def test_every_page_has_no_axe_violations_and_errors_take_focus(
-    web: Web, platform: Platform, language: str, tmp_path: Path
-) -> None:
+async def walk_every_page(web: Web, language: str, tmp_path: Path) -> Walk:
     walk = Walk(language)
     visitor = await in_language(web, language, width=390, height=844)
     await walk_public_pages(visitor, walk)
@@ -240,8 +237,17 @@ async def test_every_page_has_no_axe_violations_and_errors_take_focus(
     await newcomer.check("#confirm")
     await submit(newcomer)
     await walk.check(newcomer, "erased")
+    return walk
 
-    assert walk.violations == {}, "\n".join(f"{where}: {found}" for where, found in walk.violations.items())
-    assert walk.focus == []
-    missing = page_operations() - walk.operations
-    assert not missing, f"pages never walked: {sorted(missing)}"
+
+async def test_every_page_in_both_languages_has_no_axe_violations_and_errors_take_focus(
+    web: Web, tmp_path: Path
+) -> None:
+    walks = await asyncio.gather(*(walk_every_page(web, language, tmp_path) for language in LANGUAGES))
+
+    violations = {where: found for walk in walks for where, found in walk.violations.items()}
+    assert violations == {}, "\n".join(f"{where}: {found}" for where, found in violations.items())
+    assert [problem for walk in walks for problem in walk.focus] == []
+    for walk in walks:
+        missing = page_operations() - walk.operations
+        assert not missing, f"pages never walked in {walk.language}: {sorted(missing)}"

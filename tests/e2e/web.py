@@ -55,8 +55,8 @@ class Web:
         base_url: str | None = None,
         time_zone: str = "Europe/Paris",
     ) -> Page:
-        """A new browser window (its own cookies). `axe=True` lets axe-core's script in past the CSP, as axe
-        must be injected; such pages do not check the CSP."""
+        """A new browser window (its own cookies). `axe=True` loads axe-core into every page, past the CSP;
+        such pages do not check the CSP."""
         context = await self.browser.new_context(
             base_url=base_url or self.base_url,
             locale=locale,
@@ -65,6 +65,8 @@ class Web:
             bypass_csp=axe,
             timezone_id=time_zone,
         )
+        if axe:
+            await context.add_init_script(path=str(AXE))  # in every document before its own scripts
         self.contexts.append(context)
         page = await context.new_page()
         watched = Watched(page)
@@ -101,10 +103,11 @@ class Web:
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations on the page as it is now (WCAG 2.0–2.2 A and AA rules)."""
     assert AXE.exists(), "axe-core is missing: run `make browser-tools`"
-    await page.add_script_tag(path=str(AXE))
-    result = await page.evaluate(
-        "options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": AXE_TAGS}}
-    )
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.add_script_tag(path=str(AXE))
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    result = await page.evaluate("options => axe.run(document, options)", options)
+    assert result["passes"], "axe-core checked nothing"
     return [
         {"rule": v["id"], "impact": v["impact"], "where": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
