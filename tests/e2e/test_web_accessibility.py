@@ -11,27 +11,35 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import signal
 import string
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
-from playwright.async_api import Page
+import pytest_asyncio
+from playwright.async_api import Page, Route, expect
 
+from shared.embedded import free_port
 from shared.testing.eventually import eventually
 
+from .conftest import Platform
 from .web import (
     DEMO_PASSWORD,
+    PASSWORD,
     Web,
     api,
     axe_violations,
+    mail_for,
     register,
     sign_in,
     sign_in_as_proposed_mentor,
     submit,
+    text_of,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -251,3 +259,193 @@ async def test_every_page_in_both_languages_has_no_axe_violations_and_errors_tak
     for walk in walks:
         missing = page_operations() - walk.operations
         assert not missing, f"pages never walked in {walk.language}: {sorted(missing)}"
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const inView = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+  const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+  const hit = document.elementFromPoint(x, y);
+  const label = hit && hit.closest("label");
+  const shown = !!hit && (hit === el || el.contains(hit) || hit.contains(el) || (!!label && label.htmlFor === el.id));
+  return {what: el.outerHTML.slice(0, 100), inView, shown};
+}"""
+
+
+async def test_focus_is_never_hidden_while_tabbing_at_a_phone_width(web: Web) -> None:
+    """WCAG 2.4.11: every element the keyboard reaches is on screen and not covered (by a header, a banner
+    or the session warning), on the longest pages, at 390 px."""
+    page = await web.page(width=390, height=700)
+    email = f"tab-{uuid4().hex[:8]}@example.org"
+    await register(page, email, "Tabitha")
+    hidden: list[str] = []
+    for path, signed in (("/", False), ("/register", False), ("/settings/notifications", True), ("/welcome", True)):
+        if signed and "/sign-in" not in page.url and not await page.locator("header form[action='/sign-out']").count():
+            await sign_in(page, email)
+        await page.goto(path)
+        seen = 0
+        for _ in range(80):
+            await page.keyboard.press("Tab")
+            focused = await page.evaluate(FOCUSED)
+            if focused is None:
+                continue
+            seen += 1
+            if not (focused["inView"] and focused["shown"]):
+                hidden.append(f"{path}: {focused['what']}")
+        assert seen > 5, f"{path}: the keyboard reached only {seen} elements"
+    assert hidden == [], "\n".join(hidden)
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def second_gateway(platform: Platform, tmp_path: Path) -> AsyncIterator[str]:
+    """A second gateway process with the platform's own settings (read from the running one: its database,
+    upstreams and keys), on a port of its own, with a session timeout of one minute and its warning after
+    five seconds. Both replicas share the sessions through the gateway's database."""
+    assert platform.process is not None
+    gateway = next(
+        pid
+        for pid in _children_of(platform.process.pid)
+        if b"fellowship-gateway" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )
+    command = [part.decode() for part in Path(f"/proc/{gateway}/cmdline").read_bytes().split(b"\0") if part]
+    env = dict(line.split("=", 1) for line in Path(f"/proc/{gateway}/environ").read_text().split("\0") if "=" in line)
+    port = free_port()
+    env |= {
+        "HTTP_PORT": str(port),
+        "GATEWAY_IDLE_SECONDS": "60",
+        "GATEWAY_WARNING_SECONDS": "55",
+        "FELLOWSHIP_QUIESCED_FILE": str(tmp_path / "gateway-2.quiet"),
+    }
+    log = (tmp_path / "gateway-2.log").open("w")
+    process = await asyncio.create_subprocess_exec(*command, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+
+        async def ready() -> bool:
+            try:
+                async with httpx.AsyncClient() as client:
+                    return (await client.get(f"{url}/ready")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await eventually(ready, timeout=60, interval=0.3, what="the second gateway ready")
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:
+            process.kill()
+        log.close()
+
+
+async def test_the_session_timeout_warns_and_stay_signed_in_keeps_the_session(
+    web: Web, platform: Platform, second_gateway: str
+) -> None:
+    """WCAG 2.2.1: before the session times out the person is warned, in an alert, and can stay signed in with
+    one press. Signed in on one replica, they are signed in on the other (the session is in the database)."""
+    page = await web.page(base_url=second_gateway)
+    email = f"tim-{uuid4().hex[:8]}@example.org"
+    await register(page, email, "Tim")
+    await sign_in(page, email)  # on the second replica: its session lasts a minute
+    await page.goto(f"{platform.url('gateway')}/settings/notifications")  # the same cookie: they ignore ports
+    assert "/settings/notifications" in page.url, "the other replica does not know the session"
+    await page.goto("/settings/notifications")
+
+    warning = page.locator("#session-region")
+    await expect(warning).to_have_attribute("role", "alert")
+    await expect(warning).to_contain_text("You will be signed out soon", timeout=15_000)
+    await warning.get_by_role("button", name="Stay signed in").click()
+    await expect(warning).not_to_contain_text("You will be signed out soon")
+    await page.wait_for_timeout(2_000)  # the fresh timer warns again only 5 s after the extension
+    await page.goto(f"{second_gateway}/my-data")
+    assert "/my-data" in page.url, "staying signed in ended the session"
+    await page.close()  # its timer would call the second replica after it stopped
+
+
+async def test_signing_in_needs_no_memory_password_managers_paste_and_a_code_by_e_mail(
+    web: Web, platform: Platform
+) -> None:
+    """WCAG 3.3.8: the fields say what they hold (so password managers fill them), pasting works, and a code
+    sent by e-mail signs in without any password at all."""
+    page = await web.page()
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    email = f"paz-{uuid4().hex[:8]}@example.org"
+    await register(page, email, "Paz")
+    await page.goto("/sign-in")
+    assert await page.get_attribute("#email", "autocomplete") == "username"
+    assert await page.get_attribute("#password", "autocomplete") == "current-password"
+    await page.fill("#email", email)
+    await page.evaluate("text => navigator.clipboard.writeText(text)", PASSWORD)
+    await page.focus("#password")
+    await page.keyboard.press("Control+V")
+    await expect(page.locator("#password")).to_have_value(PASSWORD)
+    await submit(page)
+    await page.wait_for_url("**/welcome")
+    await page.locator("header form[action='/sign-out'] button").click()
+
+    await page.goto("/register")
+    assert await page.get_attribute("#password", "autocomplete") == "new-password"
+    await page.goto("/sign-in")
+    await page.get_by_role("link", name=re.compile("code sent to your e-mail", re.I)).click()
+    await page.fill("#email", email)
+    await submit(page)
+    await page.wait_for_url("**/sign-in/code/enter*")
+    assert await page.get_attribute("#code", "autocomplete") == "one-time-code"
+    assert await page.get_attribute("#code", "inputmode") == "numeric"
+    message = await mail_for(platform.data_dir / "mail", email, "sign-in code")
+    code = re.search(r"\b(\d{6})\b", text_of(message))
+    assert code is not None, text_of(message)
+    await page.fill("#code", code.group(1))
+    await submit(page)
+    await page.wait_for_url("**/welcome")
+
+
+FORGED = """<!doctype html><html lang="en"><title>Win a prize</title>
+<form id="f" method="post" action="{action}"><input name="start" value="09:00"><input name="end" value="17:00"></form>
+<script>document.getElementById("f").submit()</script></html>"""
+
+
+def serving(html: str) -> Callable[[Route], Awaitable[None]]:
+    """A route handler answering with `html` (the sibling origin's page, without a server of its own)."""
+
+    async def serve(route: Route) -> None:
+        await route.fulfill(content_type="text/html", body=html)
+
+    return serve
+
+
+async def test_a_form_forged_on_a_sibling_origin_is_refused_by_the_real_browser(web: Web) -> None:
+    """A page on another port of the same host (the same site: the browser sends the Lax cookie) posts a form
+    to the gateway: Chromium says Sec-Fetch-Site: same-site, the gateway refuses it, nothing changes."""
+    page = await web.page()
+    email = f"vic-{uuid4().hex[:8]}@example.org"
+    await register(page, email, "Victor")
+    await sign_in(page, email)
+    sibling = f"http://127.0.0.1:{free_port()}"
+    for action in ("/settings/notifications", "/sign-out"):
+        await page.route(f"{sibling}/prize", serving(FORGED.format(action=web.base_url + action)))
+        async with page.expect_response(lambda r, action=action: r.url.endswith(action)) as answer:
+            await page.goto(f"{sibling}/prize", wait_until="commit")
+        assert (await answer.value).status == 403, action
+        await expect(page.locator("body")).to_contain_text("sent from another site")
+        await page.unroute(f"{sibling}/prize")
+
+    await page.goto("/settings/notifications")
+    assert "/settings/notifications" in page.url, "the forged sign-out signed the person out"
+    await expect(page.locator("#start")).to_have_value("")

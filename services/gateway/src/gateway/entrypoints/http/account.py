@@ -126,9 +126,14 @@ class AccountController(Controller):
         errors = required(values, {"email": N_("Enter your e-mail address")})
         if errors:
             return render(request, "account/code_request.html", title=title, errors=errors, values=values)
-        response = await anonymous_call(request, "membership", "POST", "/auth/sign-in-code", json=values)
-        if response.status_code == 422:
-            errors = {"email": i18n.gettext("Enter an e-mail address like name@example.org")}
+        body = {"email": values["email"]}
+        response = await anonymous_call(request, "membership", "POST", "/auth/sign-in-code", json=body)
+        if not response.is_success:  # membership answers 202 for any well-formed address, known or not
+            errors = {
+                "email": i18n.gettext("Enter an e-mail address like name@example.org")
+                if response.status_code in {400, 422}
+                else i18n.gettext("We could not send a code just now. Please try again in a few minutes.")
+            }
             return render(request, "account/code_request.html", title=title, errors=errors, values=values)
         ensure_session(request).put("code_email", values["email"])
         return redirect("/sign-in/code/enter")
