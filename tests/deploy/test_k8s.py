@@ -28,7 +28,7 @@ OVERLAYS = K8S / "overlays"
 
 SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
 PORTS = {"gateway": 8000, "membership": 8001, "events": 8002, "matching": 8003, "notifications": 8004}
-WITHOUT_DATABASE = {"gateway"}
+WITHOUT_DATABASE = {name for name in SERVICES if not (ROOT / "services" / name / "migrations").is_dir()}
 
 
 def load_generator() -> Any:
