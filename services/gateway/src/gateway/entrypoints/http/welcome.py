@@ -103,6 +103,21 @@ def first_association(me: dict[str, Any]) -> dict[str, Any] | None:
     return active[0] if active else None
 
 
+def render_profile(
+    request: AnyRequest, values: dict[str, str], chosen_languages: set[str], errors: dict[str, str] | None = None
+) -> Template:
+    return render(
+        request,
+        "welcome/profile.html",
+        title=i18n.gettext("About you"),
+        errors=errors,
+        values=values,
+        chosen_languages=chosen_languages,
+        languages=LANGUAGES,
+        time_zones=TIME_ZONES,
+    )
+
+
 class WelcomeController(Controller):
     path = "/"
     include_in_schema = False
@@ -191,15 +206,7 @@ class WelcomeController(Controller):
         signed_in(request)
         profile = (await me_of(request))["profile"]
         values = {"display_name": profile["display_name"], "time_zone": profile["time_zone"], "kind": profile["kind"]}
-        return render(
-            request,
-            "welcome/profile.html",
-            title=i18n.gettext("About you"),
-            values=values,
-            chosen_languages=set(profile["languages"]) or {i18n.current()},
-            languages=LANGUAGES,
-            time_zones=TIME_ZONES,
-        )
+        return render_profile(request, values, set(profile["languages"]) or {i18n.current()})
 
     @post("/welcome/profile", operation_id="save_welcome_profile")
     async def save_profile(self, request: AnyRequest) -> Template | Redirect:
@@ -216,16 +223,7 @@ class WelcomeController(Controller):
         if values.get("kind") not in {"patient", "caregiver"}:
             errors["kind"] = i18n.gettext("Say whether you live with the condition or care for someone who does")
         if errors:
-            return render(
-                request,
-                "welcome/profile.html",
-                title=i18n.gettext("About you"),
-                errors=errors,
-                values=values,
-                chosen_languages=set(languages),
-                languages=LANGUAGES,
-                time_zones=TIME_ZONES,
-            )
+            return render_profile(request, values, set(languages), errors)
         body = {
             "display_name": values["display_name"],
             "languages": languages,
@@ -236,16 +234,7 @@ class WelcomeController(Controller):
         response = await call(request, "membership", "PATCH", "/me/profile", json=body)
         if not response.is_success:
             errors = {"display_name": i18n.gettext("Use letters and spaces in your name, up to 80 characters.")}
-            return render(
-                request,
-                "welcome/profile.html",
-                title=i18n.gettext("About you"),
-                errors=errors,
-                values=values,
-                chosen_languages=set(languages),
-                languages=LANGUAGES,
-                time_zones=TIME_ZONES,
-            )
+            return render_profile(request, values, set(languages), errors)
         session.put("display_name", values["display_name"])
         session.put("locale", i18n.current())
         session.put("time_zone", values["time_zone"])
