@@ -86,7 +86,11 @@ class Recorder:
             record(request)
             return {
                 "member_id": str(recorder.member_id),
-                "profile": {"display_name": "Ada", "locale": "en"},
+                "profile": {
+                    "display_name": "Ada",
+                    "locale": "en",
+                    "time_zone": "Europe/Paris",
+                },  # as membership sends it
                 "memberships": [{"association_id": str(recorder.association_id), "status": "active"}],
                 "federation_roles": [],
             }
