@@ -49,6 +49,19 @@ async def test_signing_in_issues_a_new_id_and_the_old_one_stops_working(gateway:
     assert await gateway.pool.fetchval("SELECT count(*) FROM sessions WHERE id_hash = $1", signed_in.encode()) == 0
 
 
+async def test_a_copy_of_the_sessions_table_gives_away_no_token(gateway: Gateway) -> None:
+    await gateway.sign_in()
+    issued = gateway.recorder.pair()  # what membership hands out: a bearer token and a refresh token
+    now = gateway.service.dependencies.clock()
+    session = await sessions.load(gateway.pool, gateway.session_cookie(), now)
+    assert session is not None and session.tokens is not None, "the session works with its cookie"
+
+    row = await gateway.pool.fetchval("SELECT row_to_json(s)::text FROM sessions s")
+
+    assert session.tokens.access_token not in row and session.tokens.refresh_token not in row
+    assert issued["access_token"].split(".")[0] not in row, "not even the token's header is stored in clear"
+
+
 async def test_an_unsafe_request_needs_the_token_of_its_own_session(gateway: Gateway) -> None:
     mine = csrf_of((await gateway.client.get("/sign-in")).text)
     async with gateway.browser() as other:

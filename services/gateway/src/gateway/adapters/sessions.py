@@ -1,13 +1,22 @@
-"""Sessions in the gateway's database: found by the hash of their id, shared by every replica."""
+"""Sessions in the gateway's database: found by the hash of their id, shared by every replica.
+
+The person's tokens are stored encrypted with a key derived from the session's id, which only the browser
+holds (the table keeps its hash): a copy of the table, a backup or a read-only database account opens no
+session and gives away no bearer or refresh token, and no key has to be configured or rotated for it.
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gateway.domain.sessions import Session, Tokens, id_hash
 
@@ -17,10 +26,21 @@ COLUMNS = (
 )
 
 
+def _token_key(session_id: str) -> Fernet:
+    """The session's own key for its tokens (HKDF of the id, under a label of its own: not the id's hash)."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"fellowship gateway session tokens")
+    return Fernet(base64.urlsafe_b64encode(derived.derive(session_id.encode())))
+
+
 def _session(session_id: str, row: asyncpg.Record) -> Session:
     tokens = None
     if row["access_token"] is not None:
-        tokens = Tokens(row["access_token"], row["access_expires"], row["refresh_token"])
+        key = _token_key(session_id)
+        tokens = Tokens(
+            key.decrypt(row["access_token"].encode()).decode(),
+            row["access_expires"],
+            key.decrypt(row["refresh_token"].encode()).decode(),
+        )
     return Session(
         id=session_id,
         member_id=row["member_id"],
@@ -53,11 +73,16 @@ async def load_for_update(conn: asyncpg.Connection, session_id: str) -> Session 
 
 def _values(session: Session) -> list[Any]:
     tokens = session.tokens
+    access = refresh = None
+    if tokens is not None:
+        key = _token_key(session.id)
+        access = key.encrypt(tokens.access_token.encode()).decode()
+        refresh = key.encrypt(tokens.refresh_token.encode()).decode()
     return [
         session.member_id,
-        tokens.access_token if tokens else None,
+        access,
         tokens.access_expires if tokens else None,
-        tokens.refresh_token if tokens else None,
+        refresh,
         json.dumps(session.roles),
         json.dumps(session.data),
         session.created_at,
