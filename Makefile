@@ -70,6 +70,7 @@ bench: install
 	$(BIN)/python bench/outbox_relay.py
 	$(BIN)/python bench/consumer_path.py
 	$(BIN)/python -P bench/matching.py
+	$(BIN)/python bench/gateway_proxy.py
 
 # AsyncAPI documents: written from each service's spec, checked by a test, validated by the AsyncAPI
 # project's own parser (npm @asyncapi/parser, pinned in tools/asyncapi/package-lock.json).

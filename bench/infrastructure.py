@@ -164,8 +164,8 @@ class Throughput:
         return self.cpu_seconds * 1000 / self.messages
 
 
-def print_table(title: str, rows: Sequence[Throughput]) -> None:
-    header = f"{'path':<46} {'messages':>8} {'seconds':>8} {'msgs/s':>8} {'client CPU ms/msg':>17}  note"
+def print_table(title: str, rows: Sequence[Throughput], *, unit: str = "msg") -> None:
+    header = f"{'path':<46} {unit + 's':>8} {'seconds':>8} {unit + 's/s':>8} {'client CPU ms/' + unit:>17}  note"
     print(f"\n{title}\n{header}\n{'-' * len(header)}")
     for row in rows:
         print(

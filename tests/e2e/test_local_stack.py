@@ -16,8 +16,9 @@ import httpx
 import psutil
 
 from shared.testing.eventually import eventually
+from shared.testing.local_stack import SERVICES
 
-from .conftest import SERVICES, Platform, psql_count
+from .conftest import Platform, psql_count
 
 BURST = 12
 
