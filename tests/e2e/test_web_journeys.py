@@ -118,6 +118,21 @@ async def test_a_newcomer_is_matched_the_mentor_accepts_and_both_inboxes_update_
     await expect(admin.locator(".notice")).to_contain_text("Le mentor est accepté")
     await eventually_on_page(newcomer, "/mentoring", "You are a mentor.")
 
+    # the mentorship ends well; feedback is asked for, refused without a rating, then thanked for once
+    mentorship = newcomer.locator(".cards > li", has_text="Your mentor")
+    await mentorship.locator("summary", has_text="End this mentorship").click()
+    await mentorship.get_by_label("Anything to add?").fill("Thank you for the evenings.")
+    await mentorship.get_by_role("button", name="End the mentorship").click()
+    await expect(newcomer.locator(".notice")).to_contain_text("The mentorship has ended")
+    await newcomer.get_by_role("button", name="Send feedback").click()
+    await expect(newcomer.locator(".notice")).to_contain_text("Choose how helpful it was")
+    await newcomer.get_by_label("4 / 5").check()
+    await newcomer.get_by_role("button", name="Send feedback").click()
+    await expect(newcomer.locator(".notice")).to_have_text("Thank you for your feedback.")
+    await expect(newcomer.get_by_role("button", name="Send feedback")).to_have_count(0)
+    ended = [m for m in await api(newcomer, "matching/me/mentorships") if m["match_id"] == proposal["match_id"]]
+    assert ended and ended[0]["status"] != "active", ended
+
     # the newcomer downloads everything, then erases the account; their other browser is signed out too
     other_device = await web.page()
     await sign_in(other_device, email)
@@ -223,3 +238,76 @@ async def test_the_core_forms_work_without_javascript(web: Web, platform: Platfo
     await expect(page.locator("h1")).to_have_text("Inbox")
     await page.locator("header form[action='/sign-out'] button").click()
     await expect(page.locator(".notice")).to_have_text("You have signed out.")
+
+
+async def test_the_federation_opens_an_association_whose_first_admin_approves_and_renews_a_member(web: Web) -> None:
+    tag = uuid4().hex[:6]
+    name = f"Rare Skin Circle {tag}"
+    lea, max_ = f"lea-{tag}@example.org", f"max-{tag}@example.org"
+    for email, person in ((lea, f"Léa {tag}"), (max_, f"Max {tag}")):
+        await register(await web.page(), email, person)
+
+    # the federation office creates the association (a mistake first), then appoints Léa once she asked to join
+    office = await web.page()
+    await sign_in(office, "federation@example.org", DEMO_PASSWORD)
+    await office.goto("/federation")
+    await office.fill("#name", name)
+    await office.fill("#slug", "Not A Slug")
+    await office.check("#requires_approval")
+    await office.get_by_role("button", name="Create the association").click()
+    await expect(office.locator(".error-summary")).to_be_focused()
+    await expect(office.locator("#requires_approval")).to_be_checked()  # what was chosen is kept
+    await office.fill("#slug", f"rare-skin-{tag}")
+    await office.get_by_role("button", name="Create the association").click()
+    await expect(office.locator(".notice")).to_contain_text("Now appoint its first administrator")
+
+    joiners = {}
+    for email in (lea, max_):  # consents are optional: straight to joining
+        joiner = await web.page()
+        await sign_in(joiner, email)
+        await joiner.goto("/welcome/association")
+        await joiner.get_by_label(name).check()
+        await submit(joiner)
+        await joiner.wait_for_url("**/welcome/profile")
+        joiners[email] = joiner
+
+    card = office.locator(".cards > li", has_text=name)
+    await office.reload()
+    await card.get_by_label("Appoint an administrator").fill("nobody@example.org")
+    await card.get_by_role("button", name="Appoint").click()
+    await expect(office.locator(".notice")).to_contain_text("ask them to join first")
+    await card.get_by_label("Appoint an administrator").fill(lea)
+    await card.get_by_role("button", name="Appoint").click()
+    await expect(office.locator(".notice")).to_have_text(f"{lea} is now an administrator.")
+
+    # Léa (her session follows her new role) approves Max, makes him a mentor and records his renewal
+    admin = joiners[lea]
+    await eventually_on_page(admin, "/home", f"Run {name}")
+    await admin.get_by_role("link", name=f"Run {name}").click()
+    await admin.get_by_role("link", name="Members").first.click()
+    await admin.select_option("#status", "pending")
+    await admin.get_by_role("button", name="Search").click()
+    member = admin.locator(".cards > li", has_text=f"Max {tag}")
+    await expect(member).to_contain_text("Waiting for approval")
+    await member.get_by_role("button", name="Approve").click()
+    await expect(admin.locator(".notice")).to_have_text("Saved.")
+    member = admin.locator(".cards > li", has_text=f"Max {tag}")
+    await expect(member).to_contain_text("Active")
+    await member.locator("summary").click()
+    await member.get_by_label("Mentor").check()
+    await member.get_by_role("button", name="Save roles").click()
+    await expect(admin.locator(".notice")).to_have_text("Saved.")
+    member = admin.locator(".cards > li", has_text=f"Max {tag}")
+    await member.locator("summary").click()
+    await member.get_by_label("Renewed on").fill("2026-13-01")
+    await member.get_by_role("button", name="Record the renewal").click()
+    await expect(admin.locator(".notice")).to_contain_text("That change was not possible")
+    member = admin.locator(".cards > li", has_text=f"Max {tag}")
+    await member.locator("summary").click()
+    await member.get_by_label("Renewed on").fill("2026-12-01")
+    await member.get_by_label("Valid until").fill("2027-11-30")
+    await member.get_by_role("button", name="Record the renewal").click()
+    await expect(admin.locator(".notice")).to_have_text("Saved.")
+    await expect(admin.locator(".cards > li", has_text=f"Max {tag}")).to_contain_text("valid until 2027-11-30")
+    max_memberships = (await api(joiners[max_], "membership/me"))["memberships"]
+    assert [(m["status"], "mentor" in m["roles"]) for m in max_memberships] == [("active", True)], max_memberships

@@ -11,7 +11,7 @@ from uuid import uuid4
 from gateway.adapters import sessions
 from gateway.domain.sessions import id_hash
 from gateway.service_layer.revocations import apply_session_fact
-from shared.contracts.membership import MemberErased, SessionsRevoked
+from shared.contracts.membership import MemberErased, RolesChanged, SessionsRevoked
 
 from .conftest import Gateway
 
@@ -112,6 +112,22 @@ async def test_membership_facts_refresh_or_end_the_persons_sessions(gateway: Gat
         )
     assert await gateway.pool.fetchval("SELECT count(*) FROM sessions WHERE member_id = $1", member_id) == 0
     assert (await gateway.client.get("/api/notifications/me/inbox")).status_code == 401
+
+
+async def test_a_role_given_by_an_admin_reaches_the_persons_open_session(gateway: Gateway) -> None:
+    await gateway.sign_in()
+    before = gateway.session_cookie()
+    recorder = gateway.recorder
+    recorder.roles = ["member", "admin"]  # what membership's next token says, once the admin appointed them
+    gained = RolesChanged(member_id=recorder.member_id, association_id=recorder.association_id, roles=recorder.roles)
+
+    async with gateway.pool.acquire() as conn:
+        await apply_session_fact(conn, gained)
+    assert (await gateway.client.get("/api/notifications/me/inbox")).status_code == 200
+
+    session = await sessions.load(gateway.pool, gateway.session_cookie(), gateway.service.dependencies.clock())
+    assert session is not None and "admin" in session.roles["associations"][str(recorder.association_id)]
+    assert gateway.session_cookie() != before, "a change of roles gives the session a new id"
 
 
 async def test_each_member_has_their_own_rate_limit(gateway: Gateway) -> None:

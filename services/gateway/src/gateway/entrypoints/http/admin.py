@@ -21,6 +21,7 @@ from gateway.entrypoints.http.pages import (
     detail_of,
     form_list,
     form_of,
+    has_role,
     notice,
     redirect,
     render,
@@ -63,6 +64,12 @@ def forbidden(request: AnyRequest) -> Template:
     )
 
 
+MEMBER_STATUSES = {  # membership's statuses, in words
+    "pending": N_("Waiting for approval"),
+    "active": N_("Active"),
+    "expired": N_("Expired"),
+    "left": N_("Left"),
+}
 DELIVERY_STATUSES = {  # notifications' delivery statuses, in words
     "pending": N_("Waiting to be sent"),
     "held": N_("Held for quiet hours"),
@@ -78,11 +85,11 @@ class AssociationAdminController(Controller):
 
     @get("/", operation_id="page_admin_home")
     async def home(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
-        signed_in(request)
-        association = await association_of(request, association_id)
-        stats = await call(request, "matching", "GET", f"/associations/{association_id}/statistics")
-        if stats.status_code == 403:
+        # the person's own roles (membership's token), not another service's copy of them: a new admin sees
+        # the page at once, even before matching has heard of the appointment
+        if not await has_role(request, "admin", association_id):
             return forbidden(request)
+        association = await association_of(request, association_id)
         return render(request, "admin/home.html", title=association["name"], association=association)
 
     # -- members -------------------------------------------------------------------------------------
@@ -94,7 +101,7 @@ class AssociationAdminController(Controller):
         params: dict[str, Any] = {"page_size": 50}
         if q:
             params["q"] = q[:100]
-        if status in {"pending", "active", "expired", "left"}:
+        if status in MEMBER_STATUSES:
             params["status"] = status
         response = await call(request, "membership", "GET", f"/associations/{association_id}/members", params=params)
         if response.status_code == 403:
@@ -108,6 +115,7 @@ class AssociationAdminController(Controller):
             status_filter=status,
             association=await association_of(request, association_id),
             roles=ROLES,
+            statuses=MEMBER_STATUSES,
         )
 
     @post("/members/{member_id:uuid}", operation_id="admin_change_member")
@@ -354,8 +362,7 @@ class FederationController(Controller):
 
     @get("/", operation_id="page_federation")
     async def home(self, request: AnyRequest) -> Template:
-        session = signed_in(request)
-        if "federation_admin" not in session.roles.get("federation", []):
+        if not await has_role(request, "federation_admin"):
             return forbidden(request)
         associations = (await call(request, "membership", "GET", "/associations")).json()
         return render(request, "federation/home.html", title=i18n.gettext("Federation"), associations=associations)
@@ -397,5 +404,5 @@ class FederationController(Controller):
         if response.is_success:
             notice(request, i18n.gettext("%(email)s is now an administrator.") % {"email": email})
         else:
-            notice(request, i18n.gettext("That was not possible: the person must have joined the association first."))
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
         return redirect("/federation")

@@ -12,7 +12,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from gateway import i18n
-from gateway.entrypoints.http.pages import AnyRequest, call, form_list, form_of, notice, redirect, render, signed_in
+from gateway.entrypoints.http.pages import (
+    AnyRequest,
+    call,
+    detail_of,
+    form_list,
+    form_of,
+    notice,
+    redirect,
+    render,
+    signed_in,
+)
 from gateway.entrypoints.http.welcome import MODALITIES, first_association, me_of
 from gateway.i18n import N_
 
@@ -127,8 +137,11 @@ class MentoringController(Controller):
         values = await form_of(request)
         outcome = "completed" if values.get("outcome") == "completed" else "ended_early"
         body = {"outcome": outcome, "reason": values.get("reason", "")[:1000]}
-        await call(request, "matching", "POST", f"/mentorships/{match_id}/end", json=body)
-        notice(request, i18n.gettext("The mentorship has ended. You can tell us how it went below."))
+        response = await call(request, "matching", "POST", f"/mentorships/{match_id}/end", json=body)
+        if response.is_success:
+            notice(request, i18n.gettext("The mentorship has ended. You can tell us how it went below."))
+        else:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
         return redirect("/mentoring")
 
     @post("/mentorships/{match_id:uuid}/feedback", operation_id="mentorship_feedback")
@@ -136,10 +149,15 @@ class MentoringController(Controller):
         signed_in(request)
         values = await form_of(request)
         rating = values.get("rating", "")
-        if rating in {"1", "2", "3", "4", "5"}:
-            body = {"rating": int(rating), "comment": values.get("comment", "")[:2000]}
-            await call(request, "matching", "POST", f"/mentorships/{match_id}/feedback", json=body)
+        if rating not in {"1", "2", "3", "4", "5"}:
+            notice(request, i18n.gettext("Choose how helpful it was, from 1 to 5, then send your feedback."))
+            return redirect("/mentoring")
+        body = {"rating": int(rating), "comment": values.get("comment", "")[:2000]}
+        response = await call(request, "matching", "POST", f"/mentorships/{match_id}/feedback", json=body)
+        if response.is_success:
             notice(request, i18n.gettext("Thank you for your feedback."))
+        else:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
         return redirect("/mentoring")
 
     # -- the mentor's own side -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from uuid import UUID
 
 import httpx
 from litestar import Request
@@ -50,6 +51,21 @@ def signed_in(request: AnyRequest) -> Session:
     return session
 
 
+def _holds(session: Session, role: str, association_id: UUID | None) -> bool:
+    if association_id is None:
+        return role in session.roles.get("federation", [])
+    return role in session.roles.get("associations", {}).get(str(association_id), [])
+
+
+async def has_role(request: AnyRequest, role: str, association_id: UUID | None = None) -> bool:
+    """Whether the signed-in person holds `role` in the association (in the federation, without one). When the
+    token held does not say so, membership is asked for a fresh one once: it may predate a role just given."""
+    if _holds(signed_in(request), role, association_id):
+        return True
+    await bearer(request, force=True)
+    return _holds(signed_in(request), role, association_id)
+
+
 async def bearer(request: AnyRequest, *, force: bool = False) -> str:
     deps = deps_of(request)
     return await tokens.bearer(
@@ -74,8 +90,9 @@ async def call(
     content: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> httpx.Response:
-    """The service's answer to a call made as the signed-in person. A refused token is refreshed once; if the
-    service still refuses it, the session has ended (SignInAgain)."""
+    """The service's answer to a call made as the signed-in person. A refused token (401) is refreshed once; if
+    the service still refuses it, the session has ended (SignInAgain). A 403 is also asked again once with a
+    fresh token: the roles in the one held may be older than a role just given (by an admin, elsewhere)."""
     deps = deps_of(request)
     for force in (False, True):
         response = await deps.upstream.call(
@@ -88,7 +105,7 @@ async def call(
             content=content,
             headers=headers,
         )
-        if response.status_code != 401:
+        if response.status_code not in {401, 403} or (force and response.status_code == 403):
             return response
     raise SignInAgain("your session has ended; please sign in again")
 
