@@ -1,7 +1,7 @@
 """Each service's AsyncAPI document, generated from its `ServiceSpec` without I/O.
 
 `fellowship-asyncapi write` writes `services/<name>/asyncapi.yaml` for every service that consumes or
-publishes messages (the gateway does neither); `fellowship-asyncapi check` fails when a committed document
+publishes messages (the gateway only consumes membership's facts about sessions); `fellowship-asyncapi check` fails when a committed document
 differs from the code. The channels are the subscribers and the topics the spec publishes to; every
 payload is the `Envelope`, and each channel's description lists the message types it carries
 (`shared.contracts.registry.carried_on`).
@@ -20,7 +20,7 @@ from faststream.specification import AsyncAPI
 from shared.messaging.settings import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("membership", "events", "matching", "notifications")  # the gateway has no messages
+SERVICES = ("membership", "events", "matching", "notifications", "gateway")
 VERSION = "0.1.0"
 
 
