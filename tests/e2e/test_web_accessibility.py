@@ -211,6 +211,11 @@ async def walk_admin_pages(web: Web, walk: Walk, newcomer_name: str, tmp_path: P
     await sign_in(federation, "federation@example.org", DEMO_PASSWORD)
     await walk.visit(federation, "/federation")
     await walk.error(federation, lambda: federation.locator("form[action='/federation/associations'] button").click())
+    await federation.goto("/federation")
+    await federation.locator("a[href^='/federation/associations/']").first.click()
+    await walk.check(federation)
+    await federation.fill("#name", "")
+    await walk.error(federation)  # a name is needed; nothing is saved
 
 
 def page_operations() -> set[str]:

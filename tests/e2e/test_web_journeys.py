@@ -260,6 +260,18 @@ async def test_the_federation_opens_an_association_whose_first_admin_approves_an
     await office.fill("#slug", f"rare-skin-{tag}")
     await office.get_by_role("button", name="Create the association").click()
     await expect(office.locator(".notice")).to_contain_text("Now appoint its first administrator")
+    await office.get_by_role("link", name=f"Settings – {name}").click()
+    await expect(office.locator("#requires_approval")).to_be_checked()
+    await office.check("#languages-en")
+    await office.check("#federation_matching")
+    await office.get_by_role("button", name="Save the settings").click()
+    await expect(office.locator(".notice")).to_have_text(f"The settings of {name} are saved.")
+    settings = next(a for a in await api(office, "membership/associations") if a["name"] == name)
+    assert (settings["languages"], settings["federation_matching"], settings["requires_approval"]) == (
+        ["fr", "en"],
+        True,
+        True,
+    ), settings
 
     joiners = {}
     for email in (lea, max_):  # consents are optional: straight to joining

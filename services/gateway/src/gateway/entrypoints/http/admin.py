@@ -27,6 +27,7 @@ from gateway.entrypoints.http.pages import (
     render,
     signed_in,
 )
+from gateway.entrypoints.http.welcome import TIME_ZONES
 from gateway.i18n import N_
 
 ROLES = {
@@ -64,6 +65,7 @@ def forbidden(request: AnyRequest) -> Template:
     )
 
 
+SITE_LANGUAGES = {"fr": "Français", "en": "English"}  # the languages the web client is written in
 MEMBER_STATUSES = {  # membership's statuses, in words
     "pending": N_("Waiting for approval"),
     "active": N_("Active"),
@@ -392,6 +394,62 @@ class FederationController(Controller):
             associations=associations,
             values=values,
             errors={field: i18n.gettext("Check this field: %(reason)s") % {"reason": detail_of(response)}},
+        )
+
+    @get("/associations/{association_id:uuid}", operation_id="page_federation_association")
+    async def settings_page(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
+        if not await has_role(request, "federation_admin"):
+            return forbidden(request)
+        association = await association_of(request, association_id)
+        return self._settings(request, association, association, {})
+
+    @post("/associations/{association_id:uuid}", operation_id="federation_change_association")
+    async def change_settings(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template | Redirect:
+        if not await has_role(request, "federation_admin"):
+            return forbidden(request)
+        association = await association_of(request, association_id)
+        values: dict[str, Any] = await form_of(request)
+        values["languages"] = [code for code in await form_list(request, "languages") if code in SITE_LANGUAGES]
+        errors: dict[str, str] = {}
+        if not values.get("name"):
+            errors["name"] = i18n.gettext("Enter the association's name")
+        if values.get("time_zone") not in TIME_ZONES:
+            errors["time_zone"] = i18n.gettext("Choose a time zone from the list")
+        if not values["languages"]:
+            errors["languages"] = i18n.gettext("Choose at least one language")
+        elif values.get("default_locale") not in values["languages"]:
+            errors["default_locale"] = i18n.gettext("The main language must be one of its languages")
+        if errors:
+            return self._settings(request, association, values, errors)
+        body = {
+            "name": values["name"],
+            "default_locale": values["default_locale"],
+            "time_zone": values["time_zone"],
+            "languages": values["languages"],
+            "requires_approval": values.get("requires_approval") == "yes",
+            "federation_matching": values.get("federation_matching") == "yes",
+        }
+        response = await call(request, "membership", "PATCH", f"/associations/{association_id}", json=body)
+        if not response.is_success:
+            reason = i18n.gettext("Check this field: %(reason)s") % {"reason": detail_of(response)}
+            return self._settings(request, association, values, {"name": reason})
+        notice(request, i18n.gettext("The settings of %(name)s are saved.") % {"name": values["name"]})
+        return redirect("/federation")
+
+    @staticmethod
+    def _settings(
+        request: AnyRequest, association: dict[str, Any], values: dict[str, Any], errors: dict[str, str]
+    ) -> Template:
+        ticked = {k: "yes" for k in ("requires_approval", "federation_matching") if values.get(k) in {True, "yes"}}
+        return render(
+            request,
+            "federation/association.html",
+            title=i18n.gettext("Settings of %(name)s") % {"name": association["name"]},
+            association=association,
+            values={**values, "requires_approval": "", "federation_matching": "", **ticked},
+            errors=errors,
+            languages=SITE_LANGUAGES,
+            time_zones=TIME_ZONES,
         )
 
     @post("/associations/{association_id:uuid}/admins", operation_id="federation_appoint_admin")
