@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 
 from gateway import i18n
 from gateway.adapters import sessions
+from gateway.adapters.rate_limits import PageCounter
 from gateway.adapters.upstream import Upstream
 from gateway.dependencies import GatewayDependencies
 from gateway.entrypoints.consumers import register
@@ -134,12 +135,13 @@ async def bootstrap(
         web=settings.web,
         csrf_secret=secret,
         rate_limits=settings.rate_limits.per_minute(),
+        page_counter=PageCounter(pool),
     )
     service = build_service(
         SPEC,
         settings,
         dependencies,
-        background=[SessionSweeper(dependencies)],
+        background=[SessionSweeper(dependencies), dependencies.page_counter],
         readiness_checks={name: _upstream_check(client, url) for name, url in urls.items()},
         app_options={
             "middleware": [

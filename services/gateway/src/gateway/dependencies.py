@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from gateway.adapters.rate_limits import PageCounter
 from gateway.adapters.upstream import Upstream
 from gateway.domain.sessions import Lifetimes
 from gateway.settings import WebSettings
@@ -17,6 +18,7 @@ class GatewayDependencies(Dependencies):
     web: WebSettings
     csrf_secret: bytes
     rate_limits: dict[str, int]  # kind of request → requests per minute
+    page_counter: PageCounter  # the page limit's counts, written in batches
 
     @property
     def cookie_name(self) -> str:

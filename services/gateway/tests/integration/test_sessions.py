@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from gateway.adapters import sessions
+from gateway.adapters.rate_limits import PageCounter
 from gateway.domain.sessions import id_hash
 from gateway.service_layer.revocations import apply_session_fact
 from shared.contracts.membership import MemberErased, RolesChanged, SessionsRevoked
@@ -140,3 +141,16 @@ async def test_each_member_has_their_own_rate_limit(gateway: Gateway) -> None:
         assert (await other.get("/api/notifications/me/inbox")).status_code == 200, "another member is not held up"
     limited = await gateway.client.get("/api/notifications/me/inbox")
     assert limited.headers["retry-after"] == "60"
+
+
+async def test_replicas_count_pages_together_within_a_flush(gateway: Gateway) -> None:
+    one, other = PageCounter(gateway.pool), PageCounter(gateway.pool)  # two replicas' counters, one database
+    key, now = f"page:member:{uuid4()}", datetime.now(UTC)
+    for _ in range(3):
+        one.hit(key, now)
+    await one.flush()
+
+    assert other.hit(key, now) == 1, "before its flush a replica knows only its own requests"
+    await other.flush()
+    assert other.hit(key, now) == 5, "after it, every replica's: 3 + 1 + this one"
+    assert await gateway.pool.fetchval("SELECT hits FROM rate_counters WHERE key = $1", key) == 4
