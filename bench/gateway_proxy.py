@@ -117,6 +117,7 @@ async def measure(stack: LocalStack) -> None:
         await bearer_client(stack.url("membership"), stack.url("notifications"), email) for email in emails
     ]
     browsers = [await signed_in_browser(stack.url("gateway"), email) for email in emails]
+    print(f"{len(emails)} people registered and signed in; measuring ...", flush=True)
     try:
         ours = Side("gateway /api (cookie → bearer → notifications)", browsers, f"/api/notifications{PATH}")
         direct = Side("notifications directly (bearer)", direct_clients, PATH)
