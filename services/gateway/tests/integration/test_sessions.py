@@ -62,6 +62,9 @@ async def test_a_copy_of_the_sessions_table_gives_away_no_token(gateway: Gateway
     assert session.tokens.access_token not in row and session.tokens.refresh_token not in row
     assert issued["access_token"].split(".")[0] not in row, "not even the token's header is stored in clear"
 
+    await gateway.pool.execute("UPDATE sessions SET access_token = 'not-sealed-by-this-session'")
+    assert await sessions.load(gateway.pool, gateway.session_cookie(), now) is None, "an unreadable row: sign in"
+
 
 async def test_an_unsafe_request_needs_the_token_of_its_own_session(gateway: Gateway) -> None:
     mine = csrf_of((await gateway.client.get("/sign-in")).text)

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -62,7 +62,12 @@ async def load(conn: asyncpg.Pool | asyncpg.Connection, session_id: str, now: da
         id_hash(session_id),
         now,
     )
-    return None if row is None else _session(session_id, row)
+    if row is None:
+        return None
+    try:
+        return _session(session_id, row)
+    except InvalidToken:  # tokens this id cannot open (a row altered by hand): no session, sign in again
+        return None
 
 
 async def load_for_update(conn: asyncpg.Connection, session_id: str) -> Session | None:
