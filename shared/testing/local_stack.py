@@ -86,6 +86,3 @@ class LocalStack:
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
-
-    def database_url(self, database: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.ports['postgres']}/{database}"
