@@ -7,9 +7,9 @@ What is measured
     and at membership's /auth/login (a bearer token). Then each person's client sends its share of
     REQUESTS calls for the inbox's unread count, one after another (CONCURRENCY calls in flight):
     ours      GET gateway /api/notifications/me/inbox/unread-count with the session cookie: the session
-              found in the gateway's PostgreSQL by the id's hash, its tokens opened, the member's rate-limit
-              counter incremented (the limit raised so no call is refused), the bearer swap, one pooled
-              HTTP call to notifications, the answer passed back.
+              found in the gateway's PostgreSQL by the id's hash, its tokens opened, the member's page
+              count (in the process, written once a second; the limit raised so no call is refused), the
+              bearer swap, one pooled HTTP call to notifications, the answer passed back.
     baseline  GET notifications /me/inbox/unread-count with the bearer token: the same work at
               notifications (token check, one query), without the gateway.
 Each side runs twice, in the order ours, direct, direct, ours, after a warm-up of both; a side's figure is
@@ -20,7 +20,7 @@ on one small node; "client CPU ms/call" is this process's CPU time per call.
 How to read the ratio
     RATIO gateway_proxy_vs_direct = ours calls/s / direct calls/s. 1.00 would mean the gateway costs
     nothing over a direct call; a browser's call through it does the direct call's work and the gateway's
-    (a second HTTP hop, a session read, a counter write). Compare ratios between runs, not absolute rates.
+    (a second HTTP server and client, a session read, the middleware). Compare ratios between runs, not absolute rates.
 
 Run: .venv/bin/python bench/gateway_proxy.py
 """
@@ -32,7 +32,7 @@ import re
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -57,7 +57,7 @@ class Side:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     calls: int = 0
-    latencies: list[float] | None = None
+    latencies: list[float] = field(default_factory=list)
 
     async def run(self, count: int) -> None:
         latencies: list[float] = []
@@ -75,10 +75,10 @@ class Side:
         self.seconds += time.perf_counter() - wall
         self.cpu_seconds += time.process_time() - cpu
         self.calls += count
-        self.latencies = (self.latencies or []) + latencies
+        self.latencies += latencies
 
     def throughput(self) -> Throughput:
-        ordered = sorted(self.latencies or [])
+        ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) * 1000
         p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
         return Throughput(self.label, self.calls, self.seconds, self.cpu_seconds, f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
@@ -124,7 +124,7 @@ async def measure(stack: LocalStack) -> None:
         for side in (ours, direct):
             await side.run(WARMUP)
             side.seconds = side.cpu_seconds = side.calls = 0
-            side.latencies = None
+            side.latencies = []
         for side in (ours, direct, direct, ours):
             await side.run(REQUESTS)
         title = f"The gateway's proxy: {2 * REQUESTS} calls per side, {CONCURRENCY} at a time"

@@ -1,8 +1,8 @@
 """Each service's AsyncAPI document, generated from its `ServiceSpec` without I/O.
 
 `fellowship-asyncapi write` writes `services/<name>/asyncapi.yaml` for every service that consumes or
-publishes messages (the gateway only consumes membership's facts about sessions); `fellowship-asyncapi check` fails when a committed document
-differs from the code. The channels are the subscribers and the topics the spec publishes to; every
+publishes messages (the gateway only consumes membership's facts about people's sessions and roles);
+`fellowship-asyncapi check` fails when a committed document differs from the code. The channels are the subscribers and the topics the spec publishes to; every
 payload is the `Envelope`, and each channel's description lists the message types it carries
 (`shared.contracts.registry.carried_on`).
 """

@@ -65,8 +65,8 @@ class PageCounter:
         keys = list(pending)
         try:
             rows = await self.pool.fetch(ADD_HITS, [k for k, _ in keys], [w for _, w in keys], list(pending.values()))
-        except Exception:
-            self._pending.update(pending)  # counted at the next flush
+        except BaseException:  # a database error or a cancellation: put the counts back (re-raised)
+            self._pending.update(pending)
             raise
         current = max(w for _, w in keys)
         self._shared = {k: v for k, v in self._shared.items() if k[1] >= current}  # older windows are over
@@ -88,5 +88,7 @@ class PageCounter:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
-        with contextlib.suppress(Exception):
-            await self.flush()
+        try:
+            await self.flush()  # the last second's counts
+        except Exception:  # the database is gone while stopping: counts of one second, a limit can lose them
+            log.warning("the last page counts could not be written", exc_info=True)
