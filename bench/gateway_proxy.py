@@ -13,9 +13,10 @@ What is measured
     baseline  GET notifications /me/inbox/unread-count with the bearer token: the same work at
               notifications (token check, one query), without the gateway.
 Each side runs twice, in the order ours, direct, direct, ours, after a warm-up of both; a side's figure is
-the sum of its two runs (calls / seconds). p50 and p99 are of every call of that side. The client (httpx,
-this process), the services, PostgreSQL and the broker all share the machine's two cores, as they would
-on one small node; "client CPU ms/call" is this process's CPU time per call.
+the sum of its two runs (calls / seconds). p50 and p99 are of every call of that side. The client (aiohttp,
+this process; the lightest Python client, so that it takes as little as it can from the servers), the
+services, PostgreSQL and the broker all share the machine's two cores, as they would on one small node;
+"client CPU ms/call" is this process's CPU time per call.
 
 How to read the ratio
     RATIO gateway_proxy_vs_direct = ours calls/s / direct calls/s. 1.00 would mean the gateway costs
@@ -35,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import httpx
 from infrastructure import Throughput, print_ratio, print_table
 
@@ -52,30 +54,35 @@ SETTINGS = {"RATE_LIMIT_PAGE": "100000000", "RATE_LIMIT_SIGN_IN": "1000"}
 @dataclass
 class Side:
     label: str
-    clients: list[httpx.AsyncClient]  # one per person
     url: str
+    people: list[dict[str, str]]  # each person's request headers: their session cookie, or their bearer token
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     calls: int = 0
     latencies: list[float] = field(default_factory=list)
 
-    async def run(self, count: int) -> None:
+    async def run(self, client: aiohttp.ClientSession, count: int) -> None:
         latencies: list[float] = []
 
-        async def person(client: httpx.AsyncClient) -> None:
-            for _ in range(count // len(self.clients)):
+        async def person(headers: dict[str, str]) -> None:
+            for _ in range(count // len(self.people)):
                 start = time.perf_counter()
-                response = await client.get(self.url)
+                async with client.get(self.url, headers=headers) as response:
+                    body = await response.read()
                 latencies.append(time.perf_counter() - start)
-                if response.status_code != 200:
-                    raise RuntimeError(f"{self.label}: {response.status_code} {response.text[:200]}")
+                if response.status != 200:
+                    raise RuntimeError(f"{self.label}: {response.status} {body[:200]!r}")
 
         cpu, wall = time.process_time(), time.perf_counter()
-        await asyncio.gather(*(person(client) for client in self.clients))
+        await asyncio.gather(*(person(headers) for headers in self.people))
         self.seconds += time.perf_counter() - wall
         self.cpu_seconds += time.process_time() - cpu
         self.calls += count
         self.latencies += latencies
+
+    def reset(self) -> None:
+        self.seconds = self.cpu_seconds = self.calls = 0
+        self.latencies = []
 
     def throughput(self) -> Throughput:
         ordered = sorted(self.latencies)
@@ -84,55 +91,57 @@ class Side:
         return Throughput(self.label, self.calls, self.seconds, self.cpu_seconds, f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
 
 
-async def signed_in_browser(gateway_url: str, email: str) -> httpx.AsyncClient:
-    browser = httpx.AsyncClient(base_url=gateway_url, timeout=30)
-    page = await browser.get("/sign-in")
-    token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page.text)
-    if token is None:
-        raise RuntimeError(f"no sign-in form at {gateway_url}/sign-in")
-    signed_in = await browser.post(
-        "/sign-in", data={"_csrf_token": token.group(1), "email": email, "password": PASSWORD}
+async def register(client: httpx.AsyncClient, email: str) -> None:
+    registered = await client.post(
+        "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Bench"}
     )
-    if signed_in.status_code != 303:
-        raise RuntimeError(f"signing in at the gateway: {signed_in.status_code} {signed_in.text[:300]}")
-    return browser
+    if registered.status_code != 202:
+        raise RuntimeError(f"registering {email}: {registered.status_code} {registered.text[:300]}")
 
 
-async def bearer_client(membership_url: str, notifications_url: str, email: str) -> httpx.AsyncClient:
-    async with httpx.AsyncClient(base_url=membership_url, timeout=30) as client:
-        registered = await client.post(
-            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": "Bench"}
+async def bearer_headers(membership: httpx.AsyncClient, email: str) -> dict[str, str]:
+    answer = await membership.post("/auth/login", json={"email": email, "password": PASSWORD})
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def session_headers(gateway_url: str, email: str) -> dict[str, str]:
+    """Signed in at the gateway's sign-in page, as a browser would; the Cookie header its calls then carry."""
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as browser:
+        page = await browser.get("/sign-in")
+        token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page.text)
+        if token is None:
+            raise RuntimeError(f"no sign-in form at {gateway_url}/sign-in")
+        signed_in = await browser.post(
+            "/sign-in", data={"_csrf_token": token.group(1), "email": email, "password": PASSWORD}
         )
-        if registered.status_code != 202:
-            raise RuntimeError(f"registering {email}: {registered.status_code} {registered.text[:300]}")
-        answer = await client.post("/auth/login", json={"email": email, "password": PASSWORD})
-        answer.raise_for_status()
-    headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
-    return httpx.AsyncClient(base_url=notifications_url, timeout=30, headers=headers)
+        if signed_in.status_code != 303:
+            raise RuntimeError(f"signing in at the gateway: {signed_in.status_code} {signed_in.text[:300]}")
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in browser.cookies.items())}
 
 
 async def measure(stack: LocalStack) -> None:
     emails = [f"bench-{n}@example.org" for n in range(CONCURRENCY)]
-    direct_clients = [
-        await bearer_client(stack.url("membership"), stack.url("notifications"), email) for email in emails
-    ]
-    browsers = [await signed_in_browser(stack.url("gateway"), email) for email in emails]
+    async with httpx.AsyncClient(base_url=stack.url("membership"), timeout=30) as membership:
+        for email in emails:
+            await register(membership, email)
+        tokens = [await bearer_headers(membership, email) for email in emails]
+    cookies = [await session_headers(stack.url("gateway"), email) for email in emails]
     print(f"{len(emails)} people registered and signed in; measuring ...", flush=True)
-    try:
-        ours = Side("gateway /api (cookie → bearer → notifications)", browsers, f"/api/notifications{PATH}")
-        direct = Side("notifications directly (bearer)", direct_clients, PATH)
+    ours = Side(
+        "gateway /api (cookie → bearer → notifications)", f"{stack.url('gateway')}/api/notifications{PATH}", cookies
+    )
+    direct = Side("notifications directly (bearer)", f"{stack.url('notifications')}{PATH}", tokens)
+    connector = aiohttp.TCPConnector(limit=2 * CONCURRENCY)
+    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as client:
         for side in (ours, direct):
-            await side.run(WARMUP)
-            side.seconds = side.cpu_seconds = side.calls = 0
-            side.latencies = []
+            await side.run(client, WARMUP)
+            side.reset()
         for side in (ours, direct, direct, ours):
-            await side.run(REQUESTS)
-        title = f"The gateway's proxy: {2 * REQUESTS} calls per side, {CONCURRENCY} at a time"
-        print_table(title, [ours.throughput(), direct.throughput()], unit="call")
-        print_ratio("gateway_proxy_vs_direct", ours.throughput(), direct.throughput())
-    finally:
-        for client in (*browsers, *direct_clients):
-            await client.aclose()
+            await side.run(client, REQUESTS)
+    title = f"The gateway's proxy: {2 * REQUESTS} calls per side, {CONCURRENCY} at a time"
+    print_table(title, [ours.throughput(), direct.throughput()], unit="call")
+    print_ratio("gateway_proxy_vs_direct", ours.throughput(), direct.throughput())
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import httpx
+import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -20,7 +20,7 @@ from litestar.template import TemplateConfig
 from gateway import i18n
 from gateway.adapters import sessions
 from gateway.adapters.rate_limits import PageCounter
-from gateway.adapters.upstream import Upstream
+from gateway.adapters.upstream import Upstream, client_session
 from gateway.dependencies import GatewayDependencies
 from gateway.entrypoints.consumers import register
 from gateway.entrypoints.http.account import AccountController
@@ -106,10 +106,10 @@ class SessionSweeper:
                 await self.task
 
 
-def _upstream_check(client: httpx.AsyncClient, url: str) -> Callable[[], Awaitable[None]]:
+def _upstream_check(client: aiohttp.ClientSession, url: str) -> Callable[[], Awaitable[None]]:
     async def check() -> None:
-        response = await client.get(f"{url}/health")
-        response.raise_for_status()
+        async with client.get(f"{url}/health") as response:
+            response.raise_for_status()
 
     return check
 
@@ -118,11 +118,7 @@ async def bootstrap(
     settings: GatewaySettings, *, jwt_validator: JwtValidator | None = None
 ) -> Service[GatewayDependencies]:
     pool = await open_pool(settings, SPEC)
-    timeout = settings.upstreams.upstream_timeout_seconds
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-    )
+    client = client_session(settings.upstreams.upstream_timeout_seconds)
     urls = settings.upstreams.by_name()
     secret = settings.web.secret_key.encode()
     if not secret:
@@ -154,5 +150,5 @@ async def bootstrap(
             "template_config": template_config(),
         },
     )
-    service.app.on_shutdown.append(client.aclose)
+    service.app.on_shutdown.append(client.close)
     return service

@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import httpx
 
 from gateway.adapters import sessions
 from gateway.adapters.upstream import Upstream
@@ -68,12 +67,9 @@ async def bearer(
         if refreshed_meanwhile or (not force and locked.tokens.access_expires - now > margin):
             session.tokens, session.roles = locked.tokens, locked.roles
             return locked.tokens.access_token
-        try:
-            response = await upstream.call(
-                "membership", "POST", "/auth/refresh", json={"refresh_token": locked.tokens.refresh_token}
-            )
-        except httpx.HTTPError as error:  # pragma: no cover (call() turns these into UpstreamUnavailable)
-            raise SignInAgain("could not refresh the session") from error
+        response = await upstream.call(
+            "membership", "POST", "/auth/refresh", json={"refresh_token": locked.tokens.refresh_token}
+        )
         if not response.is_success:
             await sessions.end_session(conn, session.id)
             session.end()

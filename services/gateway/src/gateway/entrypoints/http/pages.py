@@ -8,11 +8,11 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from uuid import UUID
 
-import httpx
 from litestar import Request
 from litestar.response import Redirect, Template
 
 from gateway import i18n
+from gateway.adapters.upstream import Answer
 from gateway.dependencies import GatewayDependencies
 from gateway.domain.sessions import Session, csrf_token
 from gateway.service_layer import tokens
@@ -89,7 +89,7 @@ async def call(
     params: Mapping[str, Any] | None = None,
     content: bytes | None = None,
     headers: dict[str, str] | None = None,
-) -> httpx.Response:
+) -> Answer:
     """The service's answer to a call made as the signed-in person. A refused token (401) is refreshed once; if
     the service still refuses it, the session has ended (SignInAgain). A 403 is also asked again once with a
     fresh token: the roles in the one held may be older than a role just given (by an admin, elsewhere)."""
@@ -110,15 +110,13 @@ async def call(
     raise SignInAgain("your session has ended; please sign in again")
 
 
-async def anonymous_call(
-    request: AnyRequest, service: str, method: str, path: str, *, json: Any = None
-) -> httpx.Response:
+async def anonymous_call(request: AnyRequest, service: str, method: str, path: str, *, json: Any = None) -> Answer:
     """A call before sign-in (register, sign in, reset); membership sees the browser's address, not ours."""
     client = request.client.host if request.client else "unknown"
     return await deps_of(request).upstream.call(service, method, path, json=json, headers={"x-forwarded-for": client})
 
 
-def detail_of(response: httpx.Response) -> str:
+def detail_of(response: Answer) -> str:
     try:
         return str(response.json().get("detail", ""))
     except ValueError:

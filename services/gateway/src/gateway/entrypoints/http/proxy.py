@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import httpx
+import aiohttp
 from litestar import Controller, Response, route
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from gateway.adapters.upstream import UpstreamUnavailable
 from gateway.entrypoints.http.pages import AnyRequest, bearer, deps_of, session_of
 from gateway.service_layer.tokens import SignInAgain
 
@@ -79,40 +79,38 @@ class ProxyController(Controller):
         deps = deps_of(request)
         passed_on = {k: v for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k))}
         passed_on |= {k: v for k, form in TRACE_HEADERS.items() if (v := request.headers.get(k, "")) and form.match(v)}
-        headers = deps.upstream.headers(token, passed_on)
         params = [(k, v) for k, v in request.query_params.multi_items() if k not in DROPPED_PARAMS]
         body = await request.body() if request.method in {"POST", "PUT"} else None
         stream = path.endswith("/stream")
         key = str(session.member_id)
         if stream and open_streams[key] >= deps.web.max_streams_per_session:
             return _problem(429, "too many live streams open; close another tab")
-        client = deps.upstream.client
-        upstream_request = client.build_request(
-            request.method,
-            deps.upstream.url(service, path),
-            params=params,
-            content=body,
-            headers=headers,
-            timeout=httpx.Timeout(deps.upstream.client.timeout.connect, read=None) if stream else client.timeout,
+        call = deps.upstream.open(
+            service, request.method, path, token=token, params=params, content=body, headers=passed_on, stream=stream
         )
-        try:
-            upstream = await client.send(upstream_request, stream=True)
-        except httpx.HTTPError as error:
-            raise UpstreamUnavailable(f"{service} did not answer") from error
-        passed = {k: v for k in PASSED_BACK_HEADERS if (v := upstream.headers.get(k))}
+        if not stream:
+            async with call as upstream:
+                answer = await deps.upstream.read(service, upstream)
+            return Response(answer.content, status_code=answer.status_code, headers=_passed_back(answer.headers))
+        upstream = await call.__aenter__()
+        passed = _passed_back(upstream.headers)
         if passed.get("content-type", "").startswith("text/event-stream"):
             passed["x-accel-buffering"] = "no"  # nginx and ingress controllers: send each event at once
             passed["cache-control"] = "no-store"
-        return Stream(self._relay(upstream, key if stream else None), status_code=upstream.status_code, headers=passed)
+        return Stream(self._relay(call, upstream, key), status_code=upstream.status, headers=passed)
 
     @staticmethod
-    async def _relay(upstream: httpx.Response, stream_key: str | None) -> AsyncIterator[bytes]:
-        if stream_key:
-            open_streams[stream_key] += 1
+    async def _relay(
+        call: AbstractAsyncContextManager[aiohttp.ClientResponse], upstream: aiohttp.ClientResponse, stream_key: str
+    ) -> AsyncIterator[bytes]:
+        open_streams[stream_key] += 1
         try:
-            async for chunk in upstream.aiter_raw():
+            async for chunk in upstream.content.iter_any():
                 yield chunk
         finally:
-            await upstream.aclose()  # also when the browser went away
-            if stream_key:
-                open_streams[stream_key] -= 1
+            await call.__aexit__(None, None, None)  # also when the browser went away: the call upstream ends
+            open_streams[stream_key] -= 1
+
+
+def _passed_back(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k in PASSED_BACK_HEADERS if (v := headers.get(k))}
