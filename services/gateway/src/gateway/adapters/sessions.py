@@ -3,6 +3,10 @@
 The person's tokens are stored encrypted with a key derived from the session's id, which only the browser
 holds (the table keeps its hash): a copy of the table, a backup or a read-only database account opens no
 session and gives away no bearer or refresh token, and no key has to be configured or rotated for it.
+
+Opening a pair costs a key derivation and two decryptions, a tenth of the gateway's work for a proxied call;
+each process remembers the last pairs it opened, by their sealed text (which changes with every refresh).
+The row is still read on every request, so an ended or revoked session is never opened from memory.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -32,15 +37,18 @@ def _token_key(session_id: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(derived.derive(session_id.encode())))
 
 
+@lru_cache(maxsize=4096)
+def _opened(session_id: str, sealed_access: str, sealed_refresh: str) -> tuple[str, str]:
+    """The access and refresh tokens sealed under the session's key (InvalidToken if it cannot open them)."""
+    key = _token_key(session_id)
+    return key.decrypt(sealed_access.encode()).decode(), key.decrypt(sealed_refresh.encode()).decode()
+
+
 def _session(session_id: str, row: asyncpg.Record) -> Session:
     tokens = None
     if row["access_token"] is not None:
-        key = _token_key(session_id)
-        tokens = Tokens(
-            key.decrypt(row["access_token"].encode()).decode(),
-            row["access_expires"],
-            key.decrypt(row["refresh_token"].encode()).decode(),
-        )
+        access, refresh = _opened(session_id, row["access_token"], row["refresh_token"])
+        tokens = Tokens(access, row["access_expires"], refresh)
     return Session(
         id=session_id,
         member_id=row["member_id"],
