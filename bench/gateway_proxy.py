@@ -38,7 +38,7 @@ from pathlib import Path
 
 import aiohttp
 import httpx
-from infrastructure import Throughput, print_ratio, print_table
+from infrastructure import Throughput, cpu_times, print_ratio, print_steal, print_table
 
 from shared.testing.local_stack import LocalStack
 
@@ -133,6 +133,7 @@ async def measure(stack: LocalStack) -> None:
     )
     direct = Side("notifications directly (bearer)", f"{stack.url('notifications')}{PATH}", tokens)
     connector = aiohttp.TCPConnector(limit=2 * CONCURRENCY)
+    started = cpu_times()
     async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as client:
         for side in (ours, direct):
             await side.run(client, WARMUP)
@@ -141,6 +142,7 @@ async def measure(stack: LocalStack) -> None:
             await side.run(client, REQUESTS)
     title = f"The gateway's proxy: {2 * REQUESTS} calls per side, {CONCURRENCY} at a time"
     print_table(title, [ours.throughput(), direct.throughput()], unit="call")
+    print_steal(started)
     print_ratio("gateway_proxy_vs_direct", ours.throughput(), direct.throughput())
 
 

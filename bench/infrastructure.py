@@ -175,5 +175,23 @@ def print_table(title: str, rows: Sequence[Throughput], *, unit: str = "msg") ->
     print()
 
 
+def cpu_times() -> tuple[int, int]:
+    """The machine's (total, stolen) CPU time so far, in clock ticks; (0, 0) where /proc/stat is not there."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0, 0
+    ticks = [int(f) for f in fields[:8]]  # user nice system idle iowait irq softirq steal
+    return sum(ticks), ticks[7] if len(ticks) > 7 else 0
+
+
+def print_steal(since: tuple[int, int]) -> None:
+    """How much of the machine's CPU time the host took for other guests since `since` (cpu_times()): on a
+    busy host both sides slow down and the ratio moves, so a run with much stolen time is worth repeating."""
+    total, stolen = (now - then for now, then in zip(cpu_times(), since, strict=True))
+    if total > 0:
+        print(f"CPU time stolen by the host during the measurement: {stolen / total:.0%}")
+
+
 def print_ratio(name: str, ours: Throughput, baseline: Throughput) -> None:
     print(f"RATIO {name}: {ours.per_second / baseline.per_second:.2f}")
