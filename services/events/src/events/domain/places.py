@@ -26,6 +26,22 @@ LIVE: frozenset[Status] = frozenset({"registered", "waitlisted", "offered"})
 
 
 @dataclass(frozen=True, slots=True)
+class Registration:
+    """One person's place (or position in line) at one event; `position` is set while they wait."""
+
+    registration_id: UUID
+    conference_id: UUID
+    member_id: UUID
+    association_id: UUID
+    status: Status
+    places: int
+    needs: list[str]
+    offer_expires_at: datetime | None
+    created_at: datetime
+    position: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Waiting:
     """Someone in line, in the order they joined it."""
 

@@ -1,0 +1,83 @@
+"""SQL for conferences and circles. `held` changes only through `hold`, on a row locked by `get(lock=True)` in
+the transaction that changes the registrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from events.domain.conferences import Conference
+
+COLUMNS = (
+    "c.conference_id, c.association_id, c.kind, c.status, c.title, c.description, c.languages, c.audience,"
+    " c.conditions, c.accessibility, c.starts_at, c.ends_at, c.time_zone, c.capacity, c.held, c.sequence,"
+    " coalesce((SELECT array_agg(h.association_id ORDER BY h.association_id) FROM conference_hosts h"
+    " WHERE h.conference_id = c.conference_id), '{}') AS co_hosts"
+)
+
+
+def _conference(row: asyncpg.Record) -> Conference:
+    fields: dict[str, Any] = dict(row.items())
+    return Conference(**fields)
+
+
+async def insert(conn: asyncpg.Connection, conference: Conference, created_by: UUID) -> None:
+    await conn.execute(
+        "INSERT INTO conferences (conference_id, association_id, kind, status, title, description, languages,"
+        " audience, conditions, accessibility, starts_at, ends_at, time_zone, capacity, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        conference.conference_id,
+        conference.association_id,
+        conference.kind,
+        conference.status,
+        conference.title,
+        conference.description,
+        conference.languages,
+        conference.audience,
+        conference.conditions,
+        conference.accessibility,
+        conference.starts_at,
+        conference.ends_at,
+        conference.time_zone,
+        conference.capacity,
+        created_by,
+    )
+    await conn.executemany(
+        "INSERT INTO conference_hosts (conference_id, association_id) VALUES ($1, $2)",
+        [(conference.conference_id, host) for host in conference.co_hosts],
+    )
+
+
+async def get(conn: asyncpg.Connection, conference_id: UUID, *, lock: bool = False) -> Conference | None:
+    """The event; with `lock`, its row stays locked until the transaction ends (one change of places at a
+    time: concurrent registrations queue here, so the capacity is re-checked by each in turn)."""
+    suffix = " FOR UPDATE OF c" if lock else ""
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM conferences c WHERE c.conference_id = $1{suffix}", conference_id)
+    return None if row is None else _conference(row)
+
+
+async def set_status(conn: asyncpg.Connection, conference_id: UUID, status: str) -> None:
+    await conn.execute(
+        "UPDATE conferences SET status = $2, updated_at = now() WHERE conference_id = $1", conference_id, status
+    )
+
+
+async def hold(conn: asyncpg.Connection, conference_id: UUID, places: int) -> None:
+    """Take (`places` > 0) or give back (< 0) places; the table's check refuses going past the capacity."""
+    await conn.execute(
+        "UPDATE conferences SET held = held + $2, updated_at = now() WHERE conference_id = $1", conference_id, places
+    )
+
+
+async def upcoming(conn: asyncpg.Connection, now: datetime, limit: int = 100) -> list[Conference]:
+    """Published events not yet started, soonest first."""
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM conferences c WHERE c.status = 'published' AND c.starts_at > $1"
+        " ORDER BY c.starts_at LIMIT $2",
+        now,
+        limit,
+    )
+    return [_conference(row) for row in rows]

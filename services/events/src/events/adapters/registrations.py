@@ -1,0 +1,106 @@
+"""SQL for registrations: people's places and their line. A person's position is counted from `line`
+(registration order) among those still waiting, so it moves up by itself as others leave."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from events.domain.places import Registration, Status, Waiting
+
+COLUMNS = (
+    "r.registration_id, r.conference_id, r.member_id, r.association_id, r.status, r.places, r.needs,"
+    " r.offer_expires_at, r.created_at,"
+    " CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM registrations w WHERE w.conference_id ="
+    " r.conference_id AND w.status = 'waitlisted' AND w.line <= r.line) END AS position"
+)
+
+
+def _registration(row: asyncpg.Record) -> Registration:
+    return Registration(**{**row, "needs": list(row["needs"])})
+
+
+async def insert(conn: asyncpg.Connection, registration: Registration) -> None:
+    await conn.execute(
+        "INSERT INTO registrations (registration_id, conference_id, member_id, association_id, status, places,"
+        " needs, offer_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        registration.registration_id,
+        registration.conference_id,
+        registration.member_id,
+        registration.association_id,
+        registration.status,
+        registration.places,
+        registration.needs,
+        registration.offer_expires_at,
+    )
+
+
+async def get(conn: asyncpg.Connection, registration_id: UUID) -> Registration | None:
+    row = await conn.fetchrow(f"SELECT {COLUMNS} FROM registrations r WHERE r.registration_id = $1", registration_id)
+    return None if row is None else _registration(row)
+
+
+async def live_of(conn: asyncpg.Connection, conference_id: UUID, member_id: UUID) -> Registration | None:
+    """The person's registration at the event that is not over (at most one)."""
+    row = await conn.fetchrow(
+        f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1 AND r.member_id = $2"
+        " AND r.status IN ('registered', 'waitlisted', 'offered')",
+        conference_id,
+        member_id,
+    )
+    return None if row is None else _registration(row)
+
+
+async def of_member(conn: asyncpg.Connection, member_id: UUID) -> list[Registration]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM registrations r WHERE r.member_id = $1 ORDER BY r.created_at DESC", member_id
+    )
+    return [_registration(row) for row in rows]
+
+
+async def waiting_count(conn: asyncpg.Connection, conference_id: UUID) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM registrations WHERE conference_id = $1 AND status = 'waitlisted'", conference_id
+    )
+    return count
+
+
+async def line(conn: asyncpg.Connection, conference_id: UUID) -> list[Waiting]:
+    """Everyone waiting, first in line first."""
+    rows = await conn.fetch(
+        "SELECT registration_id, places FROM registrations WHERE conference_id = $1 AND status = 'waitlisted'"
+        " ORDER BY line",
+        conference_id,
+    )
+    return [Waiting(row["registration_id"], row["places"]) for row in rows]
+
+
+async def set_status(
+    conn: asyncpg.Connection, registration_id: UUID, status: Status, offer_expires_at: datetime | None = None
+) -> None:
+    await conn.execute(
+        "UPDATE registrations SET status = $2, offer_expires_at = $3, updated_at = now() WHERE registration_id = $1",
+        registration_id,
+        status,
+        offer_expires_at,
+    )
+
+
+async def offers_due(conn: asyncpg.Connection, now: datetime, limit: int = 100) -> list[tuple[UUID, UUID]]:
+    """(conference_id, registration_id) of offers past their deadline, oldest deadline first."""
+    rows = await conn.fetch(
+        "SELECT conference_id, registration_id FROM registrations WHERE status = 'offered'"
+        " AND offer_expires_at <= $1 ORDER BY offer_expires_at LIMIT $2",
+        now,
+        limit,
+    )
+    return [(row["conference_id"], row["registration_id"]) for row in rows]
+
+
+async def next_offer_deadline(conn: asyncpg.Connection) -> datetime | None:
+    deadline: datetime | None = await conn.fetchval(
+        "SELECT min(offer_expires_at) FROM registrations WHERE status = 'offered'"
+    )
+    return deadline

@@ -1,0 +1,54 @@
+"""A conference or peer support circle, and its life-cycle: draft → published → (rescheduled | cancelled) →
+held → materials published. Only a published event, not yet started, takes registrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from shared.contracts.events import Audience, Kind
+from shared.errors import Conflict
+
+ConferenceStatus = Literal["draft", "published", "cancelled", "held", "materials_published"]
+Accessibility = Literal["captions", "sign_language", "slides_in_advance"]
+
+
+@dataclass(frozen=True, slots=True)
+class Conference:
+    conference_id: UUID
+    association_id: UUID
+    kind: Kind
+    status: ConferenceStatus
+    title: str
+    description: str
+    languages: list[str]
+    audience: list[Audience]
+    conditions: list[str]
+    accessibility: list[Accessibility]
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    capacity: int
+    held: int
+    sequence: int
+    co_hosts: list[UUID]
+
+    @property
+    def hosts(self) -> list[UUID]:
+        return [self.association_id, *self.co_hosts]
+
+    def check_open(self, now: datetime) -> None:
+        """Raise Conflict unless people can register now."""
+        if self.status != "published":
+            raise Conflict(f"this {self.kind} is {self.status.replace('_', ' ')}: it takes no registrations")
+        if self.starts_at <= now:
+            raise Conflict(f"this {self.kind} has already started; registration is closed")
+
+    def check_publishable(self, now: datetime) -> None:
+        """Raise Conflict unless this is a draft that has not started yet."""
+        if self.status != "draft":
+            raise Conflict(f"only a draft can be published; this {self.kind} is {self.status.replace('_', ' ')}")
+        if self.starts_at <= now:
+            raise Conflict(f"this {self.kind}'s start has passed; change its date before publishing it")

@@ -1,0 +1,10 @@
+"""Events' HTTP API: one controller per resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.entrypoints.http.conferences import ConferenceController
+from events.entrypoints.http.registrations import RegistrationController
+
+ROUTES: list[Any] = [ConferenceController, RegistrationController]

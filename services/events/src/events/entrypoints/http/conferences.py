@@ -1,0 +1,141 @@
+"""HTTP: hosts create and publish conferences and circles; members see what is coming."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from events.domain.conferences import Accessibility, Conference, ConferenceStatus
+from events.service_layer import conferences
+from shared.contracts.events import Audience, Kind
+from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Pool
+
+ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
+LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class NewConference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    association_id: UUID = Field(description="the host; you must be one of its admins")
+    kind: Kind = "conference"
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    languages: list[str] = Field(min_length=1, max_length=5, description="ISO 639 codes, e.g. en, fr")
+    audience: list[Audience] = Field(min_length=1)
+    conditions: list[str] = Field(default_factory=list, max_length=50, description="ICD-10 codes it is for")
+    accessibility: list[Accessibility] = Field(default_factory=list)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
+    capacity: int = Field(ge=1, le=100_000)
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not LANGUAGE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a language code such as 'en' or 'fr'")
+        return sorted(set(value))
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not ICD10.fullmatch(code):
+                raise ValueError(f"{code!r} is not an ICD-10 code such as 'G43' or 'C50.9'")
+        return sorted(set(value))
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/Paris'") from error
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NewConference:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+    def to_domain(self) -> Conference:
+        return Conference(
+            conference_id=UUID(int=0),  # given by the use case
+            association_id=self.association_id,
+            kind=self.kind,
+            status="draft",
+            title=self.title,
+            description=self.description,
+            languages=self.languages,
+            audience=sorted(set(self.audience)),
+            conditions=self.conditions,
+            accessibility=sorted(set(self.accessibility)),
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            time_zone=self.time_zone,
+            capacity=self.capacity,
+            held=0,
+            sequence=0,
+            co_hosts=[],
+        )
+
+
+class ConferenceRead(BaseModel):
+    conference_id: UUID
+    association_id: UUID
+    co_hosts: list[UUID]
+    kind: Kind
+    status: ConferenceStatus
+    title: str
+    description: str
+    languages: list[str]
+    audience: list[Audience]
+    conditions: list[str]
+    accessibility: list[Accessibility]
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    capacity: int
+    places_left: int = Field(description="places neither taken nor held for someone offered one")
+
+    @classmethod
+    def of(cls, conference: Conference) -> ConferenceRead:
+        fields = {name: getattr(conference, name) for name in cls.model_fields if name != "places_left"}
+        return cls(**fields, places_left=conference.capacity - conference.held)
+
+
+class ConferenceController(Controller):
+    path = "/conferences"
+    tags = ["conferences"]
+    security = [{BEARER: []}]
+
+    @post("/", operation_id="create_conference")
+    async def create(self, data: JSONBody[NewConference], pool: Pool, caller: Caller) -> ConferenceRead:
+        """Create a conference or circle as a draft (association admins only); nobody sees it until published."""
+        return ConferenceRead.of(await conferences.create(pool, caller, data.to_domain()))
+
+    @post("/{conference_id:uuid}/publish", operation_id="publish_conference", status_code=HTTP_200_OK)
+    async def publish(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:
+        """Open a draft for registration and announce it."""
+        return ConferenceRead.of(await conferences.publish(pool, caller, conference_id))
+
+    @get("/", operation_id="list_upcoming_conferences")
+    async def upcoming(self, pool: Pool, caller: Caller) -> list[ConferenceRead]:
+        """Published conferences and circles that have not started, soonest first."""
+        return [ConferenceRead.of(conference) for conference in await conferences.upcoming(pool)]
+
+    @get("/{conference_id:uuid}", operation_id="get_conference")
+    async def one(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:
+        """One event: a draft only for its hosts' admins."""
+        return ConferenceRead.of(await conferences.visible(pool, caller, conference_id))

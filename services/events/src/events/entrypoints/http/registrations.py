@@ -1,0 +1,80 @@
+"""HTTP: a member registers (or joins the waitlist), follows their registrations, accepts or declines an
+offered place, and cancels at any time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+from pydantic import BaseModel, ConfigDict, Field
+
+from events.domain.places import Registration, Status
+from events.service_layer import registrations
+from shared.web.app import BEARER
+from shared.web.dependencies import Caller, Pool
+
+Need = Literal["captions", "sign_language", "screen_reader", "large_print_slides", "step_free_breaks"]
+
+
+class NewRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    companion: bool = Field(default=False, description="a second place, for a caregiver coming with you")
+    needs: list[Need] = Field(default_factory=list, description="what would help you take part")
+
+
+class RegistrationRead(BaseModel):
+    registration_id: UUID
+    conference_id: UUID
+    status: Status
+    places: int
+    needs: list[str]
+    position: int | None = Field(description="while waitlisted: your place in line, 1 being next")
+    offer_expires_at: datetime | None = Field(description="while offered: accept before this, or it passes on")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, registration: Registration) -> RegistrationRead:
+        return cls(**{name: getattr(registration, name) for name in cls.model_fields})
+
+
+class RegistrationController(Controller):
+    path = "/"
+    tags = ["registrations"]
+    security = [{BEARER: []}]
+
+    @post("/conferences/{conference_id:uuid}/registrations", operation_id="register")
+    async def register(
+        self, conference_id: FromPath[UUID], data: JSONBody[NewRegistration], pool: Pool, caller: Caller
+    ) -> RegistrationRead:
+        """Register: a place if one is free and nobody is waiting, otherwise a position on the waitlist."""
+        registration = await registrations.register(
+            pool, caller, conference_id, companion=data.companion, needs=list(data.needs)
+        )
+        return RegistrationRead.of(registration)
+
+    @get("/me/registrations", operation_id="list_my_registrations")
+    async def mine(self, pool: Pool, caller: Caller) -> list[RegistrationRead]:
+        """Your registrations, newest first, with your position while you wait."""
+        return [RegistrationRead.of(registration) for registration in await registrations.mine(pool, caller)]
+
+    @post(
+        "/me/registrations/{registration_id:uuid}/cancel", operation_id="cancel_registration", status_code=HTTP_200_OK
+    )
+    async def cancel(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> RegistrationRead:
+        """Give up your place or your position in line; a freed place is offered to the next person at once."""
+        return RegistrationRead.of(await registrations.cancel(pool, caller, registration_id))
+
+    @post("/me/registrations/{registration_id:uuid}/accept", operation_id="accept_offer", status_code=HTTP_200_OK)
+    async def accept(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> RegistrationRead:
+        """Take the place offered to you, before its deadline."""
+        return RegistrationRead.of(await registrations.accept(pool, caller, registration_id))
+
+    @post("/me/registrations/{registration_id:uuid}/decline", operation_id="decline_offer", status_code=HTTP_200_OK)
+    async def decline(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> RegistrationRead:
+        """Let the place offered to you go to the next person."""
+        return RegistrationRead.of(await registrations.decline(pool, caller, registration_id))

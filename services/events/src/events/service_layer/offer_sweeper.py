@@ -1,0 +1,48 @@
+"""The background worker that lets offered places pass on when their deadline comes.
+
+Every replica may run it: each lapse is decided under the event row's lock and re-checked there, so two
+sweepers never expire one offer twice. It sleeps until the next deadline (at most `longest_sleep`), so an
+offer lapses within that bound of its deadline and an idle service does not poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+import asyncpg
+
+from events.service_layer import registrations
+from shared.dependencies import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class OfferSweeper:
+    def __init__(self, pool: asyncpg.Pool, *, clock: Clock = utc_now, longest_sleep: float = 30.0) -> None:
+        self.pool = pool
+        self.clock = clock
+        self.longest_sleep = longest_sleep
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self._run(), name="events-offer-sweeper")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await registrations.expire_due_offers(self.pool, clock=self.clock)
+                deadline = await registrations.next_offer_deadline(self.pool)
+            except Exception:  # the database may be restarting: offers wait, and the next round tries again
+                log.warning("offer sweep failed", exc_info=True)
+                deadline = None
+            until = (deadline - self.clock()) if deadline is not None else timedelta(seconds=self.longest_sleep)
+            await asyncio.sleep(min(max(until.total_seconds(), 0.2), self.longest_sleep))

@@ -1,0 +1,210 @@
+"""Use cases of places: register (or join the line), cancel, accept or decline an offered place, and let
+offers past their deadline pass to the next person.
+
+Every change of places runs under the event row's lock (`conferences.get(lock=True)`), taken first, so
+concurrent registrations and cancellations at one event queue there and each sees the places the previous
+one left: the event is never over-booked, and a freed place is offered in the same transaction that frees it.
+Each change and the message announcing it commit together (the outbox).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from events.adapters import conferences, registrations
+from events.domain.conferences import Conference
+from events.domain.places import HOLDING, OfferRules, Registration, admit, check_change, to_offer
+from shared.contracts.events import (
+    OfferExpired,
+    PlaceOffered,
+    RegistrationCancelled,
+    RegistrationConfirmed,
+    RegistrationWaitlisted,
+)
+from shared.db.outbox import enqueue
+from shared.dependencies import Clock, utc_now
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.web.auth import Principal
+
+RULES = OfferRules()
+
+
+def _registrant_association(caller: Principal, conference: Conference) -> UUID:
+    """The association the person registers through: a host's, when they belong to one (each host sees its own
+    registrants), otherwise their own."""
+    theirs = sorted(UUID(a) for a, roles in caller.roles.items() if roles)
+    if not theirs:
+        raise Forbidden("join an association before registering for events")
+    return next((host for host in conference.hosts if host in theirs), theirs[0])
+
+
+async def register(
+    pool: asyncpg.Pool,
+    caller: Principal,
+    conference_id: UUID,
+    *,
+    companion: bool = False,
+    needs: list[str] | None = None,
+    clock: Clock = utc_now,
+) -> Registration:
+    """A place if one is free and nobody waits, else a position in line."""
+    me, places = caller.member_id, 2 if companion else 1
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked(conn, conference_id)
+        conference.check_open(clock())
+        if (existing := await registrations.live_of(conn, conference_id, me)) is not None:
+            raise Conflict(
+                f"you are already {existing.status} for this {conference.kind}",
+                extra={"registration_id": str(existing.registration_id)},
+            )
+        waiting = await registrations.waiting_count(conn, conference_id)
+        admission = admit(conference.capacity, conference.held, places, waiting)
+        registration = Registration(
+            registration_id=uuid4(),
+            conference_id=conference_id,
+            member_id=me,
+            association_id=_registrant_association(caller, conference),
+            status=admission.status,
+            places=places,
+            needs=sorted(set(needs or [])),
+            offer_expires_at=None,
+            created_at=clock(),
+        )
+        await registrations.insert(conn, registration)
+        facts = _facts(conference, registration)
+        if admission.status == "registered":
+            await conferences.hold(conn, conference_id, places)
+            await enqueue(conn, RegistrationConfirmed(**facts, places=places))
+        else:
+            await enqueue(conn, RegistrationWaitlisted(**facts, position=admission.position or waiting + 1))
+        return await _registration(conn, registration.registration_id)
+
+
+async def cancel(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now
+) -> Registration:
+    """Give up one's place or position in line, at any time; a freed place is offered at once."""
+    return await _give_up(pool, caller, registration_id, "cancel", clock)
+
+
+async def decline(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now
+) -> Registration:
+    """Say no to an offered place: it goes to the next person in line."""
+    return await _give_up(pool, caller, registration_id, "decline", clock)
+
+
+async def accept(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now
+) -> Registration:
+    """Take an offered place before its deadline."""
+    async with pool.acquire() as conn, conn.transaction():
+        registration, conference = await _own_locked(conn, caller, registration_id)
+        check_change(registration.status, "accept")
+        assert registration.offer_expires_at is not None
+        if registration.offer_expires_at <= clock():
+            raise Conflict(
+                f"this offer ended at {registration.offer_expires_at.isoformat()} and the place was passed on"
+            )
+        await registrations.set_status(conn, registration_id, "registered")
+        await enqueue(conn, RegistrationConfirmed(**_facts(conference, registration), places=registration.places))
+        return await _registration(conn, registration_id)
+
+
+async def mine(pool: asyncpg.Pool, caller: Principal) -> list[Registration]:
+    async with pool.acquire() as conn:
+        return await registrations.of_member(conn, caller.member_id)
+
+
+async def expire_due_offers(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> int:
+    """Offers past their deadline lapse and their places go to the next people in line; how many lapsed."""
+    async with pool.acquire() as conn:
+        due = await registrations.offers_due(conn, clock())
+    for conference_id, registration_id in due:
+        async with pool.acquire() as conn, conn.transaction():
+            conference = await _locked(conn, conference_id)
+            registration = await registrations.get(conn, registration_id)
+            now = clock()
+            # Accepted or declined while this sweep waited for the lock: nothing lapses.
+            if registration is None or registration.status != "offered" or registration.offer_expires_at is None:
+                continue
+            if registration.offer_expires_at > now:
+                continue
+            await registrations.set_status(conn, registration_id, "expired")
+            await conferences.hold(conn, conference_id, -registration.places)
+            await enqueue(conn, OfferExpired(**_facts(conference, registration)))
+            await _offer_freed_places(conn, conference_id, now)
+    return len(due)
+
+
+async def next_offer_deadline(pool: asyncpg.Pool) -> datetime | None:
+    async with pool.acquire() as conn:
+        return await registrations.next_offer_deadline(conn)
+
+
+async def _give_up(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, wanted: str, clock: Clock
+) -> Registration:
+    async with pool.acquire() as conn, conn.transaction():
+        registration, conference = await _own_locked(conn, caller, registration_id)
+        check_change(registration.status, "cancel" if wanted == "cancel" else "decline")
+        await registrations.set_status(conn, registration_id, "cancelled")
+        await enqueue(conn, RegistrationCancelled(**_facts(conference, registration)))
+        if registration.status in HOLDING:
+            await conferences.hold(conn, conference.conference_id, -registration.places)
+            await _offer_freed_places(conn, conference.conference_id, clock())
+        return await _registration(conn, registration_id)
+
+
+async def _offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now: datetime) -> None:
+    """Offer what is free to those in line it fits, in order; near the start, the place is given outright."""
+    conference = await _locked(conn, conference_id)  # already locked by this transaction: re-read `held`
+    if conference.status != "published" or conference.starts_at <= now:
+        return
+    deadline = RULES.deadline(now, conference.starts_at)
+    for person in to_offer(conference.capacity, conference.held, await registrations.line(conn, conference_id)):
+        registration = await _registration(conn, person.registration_id)
+        await conferences.hold(conn, conference_id, person.places)
+        facts = _facts(conference, registration)
+        if deadline is None:
+            await registrations.set_status(conn, person.registration_id, "registered")
+            await enqueue(conn, RegistrationConfirmed(**facts, places=person.places))
+        else:
+            await registrations.set_status(conn, person.registration_id, "offered", deadline)
+            await enqueue(conn, PlaceOffered(**facts, expires_at=deadline))
+
+
+async def _locked(conn: asyncpg.Connection, conference_id: UUID) -> Conference:
+    conference = await conferences.get(conn, conference_id, lock=True)
+    if conference is None:
+        raise NotFound("there is no event with this id")
+    return conference
+
+
+async def _own_locked(
+    conn: asyncpg.Connection, caller: Principal, registration_id: UUID
+) -> tuple[Registration, Conference]:
+    """The caller's registration, read again after its event's row is locked (it may have just changed)."""
+    found = await registrations.get(conn, registration_id)
+    if found is None or found.member_id != caller.member_id:
+        raise NotFound("you have no registration with this id")
+    conference = await _locked(conn, found.conference_id)
+    return await _registration(conn, registration_id), conference
+
+
+async def _registration(conn: asyncpg.Connection, registration_id: UUID) -> Registration:
+    registration = await registrations.get(conn, registration_id)
+    assert registration is not None
+    return registration
+
+
+def _facts(conference: Conference, registration: Registration) -> dict[str, UUID]:
+    return {
+        "conference_id": conference.conference_id,
+        "registration_id": registration.registration_id,
+        "member_id": registration.member_id,
+        "association_id": conference.association_id,
+    }

@@ -1,0 +1,106 @@
+"""Payloads owned by events: conferences and circles on `events.conference.v1`, and the places people hold
+in them on `events.registration.v1`; both keyed by the conference's id, so one event's facts stay in order.
+
+A conference's codes are the ICD-10 codes it is *for* (no one's diagnosis); registrations carry member ids
+only: no names, no conditions, no accessibility needs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts.envelope import MessageData
+from shared.contracts.membership import Icd10Code
+from shared.contracts.topics import Topic
+
+Kind = Literal["conference", "circle"]
+Audience = Literal["patients", "caregivers", "healthcare_professionals"]
+
+
+class ConferenceMessage(MessageData):
+    topic: ClassVar[Topic] = Topic.CONFERENCE
+    conference_id: UUID
+    association_id: UUID = Field(description="the host association")
+
+    def subject(self) -> str:
+        return str(self.conference_id)
+
+
+class ConferencePublished(ConferenceMessage):
+    """Open for registration."""
+
+    event_type: ClassVar[str] = "conference.published"
+    event_version: ClassVar[int] = 1
+    kind: Kind
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str = Field(description="IANA time zone the host announces times in")
+    languages: list[str]
+    audience: list[Audience]
+    conditions: list[Icd10Code] = Field(default_factory=list, description="ICD-10 codes the event is for")
+    capacity: int
+    co_hosts: list[UUID] = Field(default_factory=list)
+
+
+class ConferenceRescheduled(ConferenceMessage):
+    event_type: ClassVar[str] = "conference.rescheduled"
+    event_version: ClassVar[int] = 1
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int = Field(description="the calendar entry's SEQUENCE (RFC 5545), one more per reschedule")
+
+
+class ConferenceCancelled(ConferenceMessage):
+    event_type: ClassVar[str] = "conference.cancelled"
+    event_version: ClassVar[int] = 1
+    reason: str = ""
+
+
+class RegistrationMessage(MessageData):
+    topic: ClassVar[Topic] = Topic.REGISTRATION
+    conference_id: UUID
+    registration_id: UUID
+    member_id: UUID
+    association_id: UUID = Field(description="the host association")
+
+    def subject(self) -> str:
+        return str(self.conference_id)
+
+
+class RegistrationConfirmed(RegistrationMessage):
+    """A place is the person's (at once, or an offered place accepted)."""
+
+    event_type: ClassVar[str] = "registration.confirmed"
+    event_version: ClassVar[int] = 1
+    places: int = Field(ge=1, le=2, description="2 with a companion seat")
+
+
+class RegistrationWaitlisted(RegistrationMessage):
+    event_type: ClassVar[str] = "registration.waitlisted"
+    event_version: ClassVar[int] = 1
+    position: int = Field(ge=1, description="1 is next in line")
+
+
+class PlaceOffered(RegistrationMessage):
+    """A freed place is held for the person until `expires_at`, then passed on."""
+
+    event_type: ClassVar[str] = "registration.place_offered"
+    event_version: ClassVar[int] = 1
+    expires_at: datetime
+
+
+class OfferExpired(RegistrationMessage):
+    event_type: ClassVar[str] = "registration.offer_expired"
+    event_version: ClassVar[int] = 1
+
+
+class RegistrationCancelled(RegistrationMessage):
+    """The person gave up their place or their position in line (or declined an offered place)."""
+
+    event_type: ClassVar[str] = "registration.cancelled"
+    event_version: ClassVar[int] = 1
