@@ -93,6 +93,13 @@ async def enqueue_tombstone(conn: asyncpg.Connection, topic: str, key: str) -> N
     )
 
 
+async def scrub_mentions(conn: asyncpg.Connection, member_id: str) -> int:
+    """Delete every outbox row whose payload names the member (`data.member_id`), published or not, whatever
+    its key: an erased person's facts about other aggregates (their places at an event) go too."""
+    status: str = await conn.execute("DELETE FROM outbox WHERE envelope->'data'->>'member_id' = $1", member_id)
+    return int(status.split()[-1])
+
+
 async def scrub(conn: asyncpg.Connection, key: str) -> int:
     """Delete every outbox row keyed `key`, published or not (an erased person's facts: nothing of them is
     kept here, nor sent now); run in the erasure's transaction, before it stages what announces the erasure."""

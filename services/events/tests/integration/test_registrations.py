@@ -7,7 +7,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from events.service_layer.members import apply_member_message
 from events.service_layer.registrations import expire_due_offers
+from shared.contracts.membership import MemberErased
 from shared.testing.tokens import Member
 
 from .conftest import Api
@@ -184,3 +186,19 @@ def _body(host: Member) -> dict[str, object]:
         "time_zone": "Europe/Paris",
         "capacity": 8,
     }
+
+
+async def test_an_erased_persons_place_goes_to_the_next_and_nothing_of_them_stays(api: Api) -> None:
+    conference = await api.conference(api.member(None, "admin"), capacity=1)
+    erased, waiting = api.member(), api.member()
+    await api.register(erased, conference["conference_id"])
+    await api.register(waiting, conference["conference_id"])
+    assert await api.messages("registration.confirmed")
+
+    async with api.pool.acquire() as conn, conn.transaction():
+        await apply_member_message(conn, MemberErased(member_id=erased.member_id, association_id=erased.association_id))
+
+    assert (await api.mine(waiting))[0]["status"] == "offered"
+    assert await api.mine(erased) == []
+    assert await api.held(conference["conference_id"]) == 1
+    assert not [m for m in await api.messages() if m["data"].get("member_id") == str(erased.member_id)]

@@ -104,3 +104,8 @@ async def next_offer_deadline(conn: asyncpg.Connection) -> datetime | None:
         "SELECT min(offer_expires_at) FROM registrations WHERE status = 'offered'"
     )
     return deadline
+
+
+async def delete_of_member(conn: asyncpg.Connection, member_id: UUID) -> int:
+    status: str = await conn.execute("DELETE FROM registrations WHERE member_id = $1", member_id)
+    return int(status.split()[-1])

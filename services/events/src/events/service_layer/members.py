@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncpg
 
 from events.adapters import members
+from events.service_layer import registrations
 from shared.contracts.envelope import MessageData
 from shared.contracts.membership import ConditionsChanged, MemberErased, MemberJoined, MemberLeft, RolesChanged
+from shared.dependencies import utc_now
 
 
 async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> None:
@@ -23,3 +25,4 @@ async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> N
             await members.set_conditions(conn, data.member_id, list(data.conditions))
         case MemberErased():
             await members.delete_person(conn, data.member_id)
+            await registrations.forget_member(conn, data.member_id, utc_now())

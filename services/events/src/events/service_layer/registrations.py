@@ -16,7 +16,7 @@ import asyncpg
 
 from events.adapters import conferences, registrations
 from events.domain.conferences import Conference
-from events.domain.places import HOLDING, OfferRules, Registration, admit, check_change, to_offer
+from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
 from shared.contracts.events import (
     OfferExpired,
     PlaceOffered,
@@ -24,7 +24,7 @@ from shared.contracts.events import (
     RegistrationConfirmed,
     RegistrationWaitlisted,
 )
-from shared.db.outbox import enqueue
+from shared.db.outbox import enqueue, scrub_mentions
 from shared.dependencies import Clock, utc_now
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.web.auth import Principal
@@ -138,6 +138,24 @@ async def expire_due_offers(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> in
             await enqueue(conn, OfferExpired(**_facts(conference, registration)))
             await _offer_freed_places(conn, conference_id, now)
     return len(due)
+
+
+async def forget_member(conn: asyncpg.Connection, member_id: UUID, now: datetime) -> None:
+    """An erased person: the places they held go to the next people in line, then every registration of theirs
+    and every staged message naming them is deleted (nothing more is announced about them). Runs in the
+    caller's transaction; the events' rows are locked in id order, as every other change of places takes one."""
+    live = [r for r in await registrations.of_member(conn, member_id) if r.status in LIVE]
+    freed = sorted({r.conference_id for r in live if r.status in HOLDING})
+    for conference_id in sorted({r.conference_id for r in live}):
+        await _locked(conn, conference_id)
+    for registration in live:
+        await registrations.set_status(conn, registration.registration_id, "cancelled")
+        if registration.status in HOLDING:
+            await conferences.hold(conn, registration.conference_id, -registration.places)
+    for conference_id in freed:
+        await _offer_freed_places(conn, conference_id, now)
+    await registrations.delete_of_member(conn, member_id)
+    await scrub_mentions(conn, str(member_id))
 
 
 async def next_offer_deadline(pool: asyncpg.Pool) -> datetime | None:
