@@ -62,11 +62,16 @@ class ConferenceCancelled(ConferenceMessage):
 
 
 class RegistrationMessage(MessageData):
+    """What notifications needs to write to the person: which event (its title and start), never their needs."""
+
     topic: ClassVar[Topic] = Topic.REGISTRATION
     conference_id: UUID
     registration_id: UUID
     member_id: UUID
     association_id: UUID = Field(description="the host association")
+    kind: Kind
+    title: str
+    starts_at: datetime
 
     def subject(self) -> str:
         return str(self.conference_id)

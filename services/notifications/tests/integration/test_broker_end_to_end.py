@@ -16,6 +16,7 @@ from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bo
 from notifications.entrypoints.consumers import GROUP
 from notifications.settings import SmtpSettings
 from shared.contracts import Envelope, Topic, new_envelope
+from shared.contracts.events import RegistrationConfirmed
 from shared.contracts.matching import MatchProposed
 from shared.contracts.membership import ContactUpdated, MemberJoined
 from shared.db.pool import DatabaseSettings
@@ -48,7 +49,7 @@ async def test_messages_on_the_broker_become_emails_once(
 ) -> None:
     kafka_settings = own_kafka
     bootstrap_servers = kafka_settings.bootstrap_servers
-    topics = [Topic.MEMBER, Topic.CONTACT, Topic.MATCH]
+    topics = [Topic.MEMBER, Topic.CONTACT, Topic.MATCH, Topic.REGISTRATION]
     await make_topics(bootstrap_servers, *topics, *(f"{topic}.{GROUP}.dlq" for topic in topics))
     association, mentor, mentee = uuid4(), uuid4(), uuid4()
     settings = NotificationsServiceSettings(
@@ -68,6 +69,9 @@ async def test_messages_on_the_broker_become_emails_once(
         proposed = _proposal(mentee, mentor, association)
         await _publish(producer, Topic.MATCH, proposed)
         await _publish(producer, Topic.MATCH, proposed)  # the same envelope again: a redelivery
+        booked = _booked(mentee, association)
+        await _publish(producer, Topic.REGISTRATION, booked)
+        await _publish(producer, Topic.REGISTRATION, booked)
 
         # The broker is shared by the whole session: other tests' members pass through these topics
         # too, so only the e-mails to this test's two people are counted.
@@ -75,12 +79,13 @@ async def test_messages_on_the_broker_become_emails_once(
             mine = [m for m in mail.messages if mentor.hex in str(m["To"]) or mentee.hex in str(m["To"])]
             return sorted((str(m["To"]), str(m["Subject"])) for m in mine)
 
-        await eventually(ours, until=lambda mine: len(mine) >= 3, timeout=90, interval=0.2)
+        await eventually(ours, until=lambda mine: len(mine) >= 4, timeout=90, interval=0.2)
         await asyncio.sleep(2)  # time for a duplicate to show up
         assert ours() == [
             (f"Marc Mentor <{mentor.hex}@example.org>", "Someone would welcome your support as a mentor"),
             (f"Marc Mentor <{mentor.hex}@example.org>", "Welcome to Fellowship"),
             (f"Mia Mentee <{mentee.hex}@example.org>", "Welcome to Fellowship"),
+            (f"Mia Mentee <{mentee.hex}@example.org>", "Your place is booked"),
         ]
         entries = await service.pool.fetchval("SELECT count(*) FROM inbox_entries WHERE member_id = $1", mentor)
         assert entries == 2
@@ -120,6 +125,20 @@ def _proposal(mentee: UUID, mentor: UUID, association: UUID) -> Envelope:
         breakdown={"condition": 50.0},
     )
     return new_envelope(data, source="matching")
+
+
+def _booked(member: UUID, association: UUID) -> Envelope:
+    data = RegistrationConfirmed(
+        conference_id=uuid4(),
+        registration_id=uuid4(),
+        member_id=member,
+        association_id=association,
+        kind="conference",
+        title="Moving gently: an evening with a physiotherapist",
+        starts_at=datetime(2030, 2, 3, 18, tzinfo=UTC),
+        places=1,
+    )
+    return new_envelope(data, source="events")
 
 
 async def _publish(producer: AIOKafkaProducer, topic: str, envelope: Envelope) -> None:

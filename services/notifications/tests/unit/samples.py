@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from shared.contracts.envelope import MessageData
+from shared.contracts.events import OfferExpired, PlaceOffered, RegistrationConfirmed, RegistrationWaitlisted
 from shared.contracts.matching import (
     MatchAccepted,
     MatchDeclined,
@@ -19,11 +20,21 @@ from shared.contracts.membership import MemberJoined, MentorApproved
 
 ASSOCIATION, MEMBER, MENTOR, MENTEE = uuid4(), uuid4(), uuid4(), uuid4()
 MATCH, REQUEST = uuid4(), uuid4()
+CONFERENCE, REGISTRATION = uuid4(), uuid4()
 ICD_CODES = ["M79.7", "C50.9"]
 
 
 def payloads() -> dict[str, MessageData]:
     match = {"request_id": REQUEST, "mentee_id": MENTEE, "association_id": ASSOCIATION, "match_id": MATCH}
+    place = {
+        "conference_id": CONFERENCE,
+        "registration_id": REGISTRATION,
+        "member_id": MEMBER,
+        "association_id": ASSOCIATION,
+        "kind": "conference",
+        "title": "Moving gently: an evening with a physiotherapist",
+        "starts_at": datetime(2030, 2, 3, 18, tzinfo=UTC),
+    }
     return {
         "member.joined": MemberJoined(
             member_id=MEMBER, association_id=ASSOCIATION, time_zone="Europe/Paris", conditions=ICD_CODES
@@ -54,4 +65,8 @@ def payloads() -> dict[str, MessageData]:
             estimated_wait_days=12,
         ),
         "mentorship.ended": MentorshipEnded(**match, mentor_id=MENTOR, outcome="completed"),
+        "registration.confirmed": RegistrationConfirmed(**place, places=2),
+        "registration.waitlisted": RegistrationWaitlisted(**place, position=3),
+        "registration.place_offered": PlaceOffered(**place, expires_at=datetime(2030, 2, 2, 9, tzinfo=UTC)),
+        "registration.offer_expired": OfferExpired(**place),
     }

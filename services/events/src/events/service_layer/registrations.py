@@ -10,6 +10,7 @@ Each change and the message announcing it commit together (the outbox).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -219,10 +220,13 @@ async def _registration(conn: asyncpg.Connection, registration_id: UUID) -> Regi
     return registration
 
 
-def _facts(conference: Conference, registration: Registration) -> dict[str, UUID]:
+def _facts(conference: Conference, registration: Registration) -> dict[str, Any]:
     return {
         "conference_id": conference.conference_id,
         "registration_id": registration.registration_id,
         "member_id": registration.member_id,
         "association_id": conference.association_id,
+        "kind": conference.kind,
+        "title": conference.title,
+        "starts_at": conference.starts_at,
     }

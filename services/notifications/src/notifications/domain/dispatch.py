@@ -4,8 +4,8 @@ Each rule names who receives it (`to`: the payload's `<to>_id` field), the templ
 preferences and unsubscribe links act on), whether it is urgent (urgent e-mails go out during quiet
 hours), and for two-person messages the other person (`peer`), whose display name the template may use.
 
-To notify on another service's facts (the events service's conferences), add its event types here
-with category "conferences", add the templates, and subscribe to its topic in entrypoints/consumers.py.
+Events' registrations are category "conferences". Events decides who is told about what (it knows the
+people's places); notifications never learns anyone's conditions from it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ class Rule:
     peer: Role | None = None
 
 
-# Proposals expire after 72 hours, so a proposal waits for the end of quiet hours: no rule below is
-# urgent. Account security e-mails (a new sign-in, a password reset) would be.
+# Proposals expire after 72 hours, so a proposal waits for the end of quiet hours: no rule below is urgent
+# but one. A freed place is held for as little as 15 minutes near the start, and events does not yet know the
+# person's quiet hours to keep the deadline out of them, so the offer goes out at once (`place_offered`).
 DISPATCH: dict[str, tuple[Rule, ...]] = {
     "member.joined": (Rule("member", "welcome", "account"),),
     "mentor.approved": (Rule("member", "mentor_approved", "matching"),),
@@ -50,6 +51,10 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
         Rule("mentee", "mentorship_ended", "matching", peer="mentor"),
         Rule("mentor", "mentorship_ended", "matching", peer="mentee"),
     ),
+    "registration.confirmed": (Rule("member", "registration_confirmed", "conferences"),),
+    "registration.waitlisted": (Rule("member", "registration_waitlisted", "conferences"),),
+    "registration.place_offered": (Rule("member", "place_offered", "conferences", urgent=True),),
+    "registration.offer_expired": (Rule("member", "offer_expired", "conferences"),),
 }
 
 # Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's
