@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from events.adapters import conferences, registrations
+from events.domain.calendar import calendar_file
 from events.domain.conferences import Conference
 from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
 from shared.contracts.events import (
@@ -113,6 +114,19 @@ async def accept(
         await registrations.set_status(conn, registration_id, "registered")
         await enqueue(conn, RegistrationConfirmed(**_facts(conference, registration), places=registration.places))
         return await _registration(conn, registration_id)
+
+
+async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now) -> bytes:
+    """The .ics of one's place; after a cancellation, the file that removes the entry from one's calendar."""
+    async with pool.acquire() as conn:
+        registration = await registrations.get(conn, registration_id)
+        if registration is None or registration.member_id != caller.member_id:
+            raise NotFound("you have no registration with this id")
+        if registration.status in {"waitlisted", "offered"}:
+            raise Conflict("you have no place yet, so there is nothing to put in your calendar")
+        conference = await conferences.get(conn, registration.conference_id)
+    assert conference is not None
+    return calendar_file(conference, cancelled=registration.status not in HOLDING, now=clock())
 
 
 async def mine(pool: asyncpg.Pool, caller: Principal) -> list[Registration]:

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,6 +62,21 @@ class RegistrationController(Controller):
     async def mine(self, pool: Pool, caller: Caller) -> list[RegistrationRead]:
         """Your registrations, newest first, with your position while you wait."""
         return [RegistrationRead.of(registration) for registration in await registrations.mine(pool, caller)]
+
+    @get(
+        "/me/registrations/{registration_id:uuid}/calendar.ics",
+        operation_id="registration_calendar",
+        media_type="text/calendar",
+        responses={200: ResponseSpec(None, description="an iCalendar file (RFC 5545)", media_type="text/calendar")},
+    )
+    async def calendar(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> Response[bytes]:
+        """Your place as a calendar file; after you cancel, the file that takes it out of your calendar."""
+        body = await registrations.calendar(pool, caller, registration_id)
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
+        )
 
     @post(
         "/me/registrations/{registration_id:uuid}/cancel", operation_id="cancel_registration", status_code=HTTP_200_OK
