@@ -28,6 +28,9 @@ OPERATIONS = {"events": 9, "matching": 10, "notifications": 10}  # at least this
 # The inbox's live stream never ends by design (each generated call would wait for its timeout); its answers
 # to bad input are tested in services/notifications/tests/integration/test_api_inbox_stream.py.
 EXCLUDED = {"notifications": ("stream_inbox",)}
+# A call each service answers only past its token check: the fuzz token must get through, or every
+# generated call would stop at a 401 and nothing behind it would be fuzzed.
+PROBES = {"events": "/me/registrations", "matching": "/me/requests", "notifications": "/me/inbox"}
 
 
 async def ready(base: str) -> bool:
@@ -76,6 +79,9 @@ async def test_no_operation_answers_with_a_server_error(
         for url in (membership, base):
             await eventually(lambda u=url: ready(u), timeout=90, interval=0.25, what=f"{url} ready")
         token = await caller_token(membership, membership_db, roles=["member", "admin", "mentor"], password=PASSWORD)
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            probe = await client.get(PROBES[service], headers={"Authorization": f"Bearer {token}"})
+        assert probe.status_code == 200, f"the fuzz token is refused: {probe.status_code} {probe.text}"
         await assert_no_server_error(
             base,
             token,
