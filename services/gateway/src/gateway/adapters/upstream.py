@@ -53,8 +53,10 @@ def client_session(timeout_seconds: float, *, max_connections: int = 200) -> aio
         timeout=aiohttp.ClientTimeout(total=None, connect=min(timeout_seconds, 5.0), sock_read=timeout_seconds),
         connector=aiohttp.TCPConnector(limit=max_connections, limit_per_host=0, ttl_dns_cache=60),
         cookie_jar=aiohttp.DummyCookieJar(),  # a service's cookies are never kept, nor sent to another
-        auto_decompress=False,  # bodies pass through as the service sent them
-        skip_auto_headers=("User-Agent",),
+        # no Accept-Encoding: a service answers uncompressed, and bodies pass through as they came (the proxy
+        # does not pass Content-Encoding back, and the pages read the JSON)
+        auto_decompress=False,
+        skip_auto_headers=("User-Agent", "Accept-Encoding"),
     )
 
 
