@@ -153,4 +153,7 @@ class Upstream:
         try:
             yield response
         finally:
-            response.close() if stream else response.release()  # a stream left midway cannot be reused
+            if stream:
+                response.close()  # a stream left midway cannot go back to the pool
+            else:
+                response.release()  # back to the pool once read (closed if it was not read to the end)
