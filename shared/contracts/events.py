@@ -109,3 +109,20 @@ class RegistrationCancelled(RegistrationMessage):
 
     event_type: ClassVar[str] = "registration.cancelled"
     event_version: ClassVar[int] = 1
+
+
+class EventRescheduled(RegistrationMessage):
+    """The event the person holds a place or a position for moved (`starts_at` is the new start); their
+    calendar entry keeps its UID with a higher SEQUENCE."""
+
+    event_type: ClassVar[str] = "registration.event_rescheduled"
+    event_version: ClassVar[int] = 1
+    previous_starts_at: datetime
+    sequence: int
+
+
+class EventCancelled(RegistrationMessage):
+    """The host cancelled the event: the person's place (or position) is gone with it."""
+
+    event_type: ClassVar[str] = "registration.event_cancelled"
+    event_version: ClassVar[int] = 1

@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from shared.contracts.envelope import MessageData
-from shared.contracts.events import OfferExpired, PlaceOffered, RegistrationConfirmed, RegistrationWaitlisted
+from shared.contracts.events import (
+    EventCancelled,
+    EventRescheduled,
+    OfferExpired,
+    PlaceOffered,
+    RegistrationConfirmed,
+    RegistrationWaitlisted,
+)
 from shared.contracts.matching import (
     MatchAccepted,
     MatchDeclined,
@@ -69,4 +76,8 @@ def payloads() -> dict[str, MessageData]:
         "registration.waitlisted": RegistrationWaitlisted(**place, position=3),
         "registration.place_offered": PlaceOffered(**place, expires_at=datetime(2030, 2, 2, 9, tzinfo=UTC)),
         "registration.offer_expired": OfferExpired(**place),
+        "registration.event_rescheduled": EventRescheduled(
+            **place, previous_starts_at=datetime(2030, 2, 1, 18, tzinfo=UTC), sequence=1
+        ),
+        "registration.event_cancelled": EventCancelled(**place),
     }

@@ -43,6 +43,8 @@ def test_who_receives_what() -> None:
         "registration.waitlisted": [(MEMBER, "registration_waitlisted", "conferences", None)],
         "registration.place_offered": [(MEMBER, "place_offered", "conferences", None)],
         "registration.offer_expired": [(MEMBER, "offer_expired", "conferences", None)],
+        "registration.event_rescheduled": [(MEMBER, "event_rescheduled", "conferences", None)],
+        "registration.event_cancelled": [(MEMBER, "event_cancelled", "conferences", None)],
     }
 
 

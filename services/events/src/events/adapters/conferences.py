@@ -81,3 +81,22 @@ async def upcoming(conn: asyncpg.Connection, now: datetime, limit: int = 100) ->
         limit,
     )
     return [_conference(row) for row in rows]
+
+
+async def reschedule(conn: asyncpg.Connection, conference_id: UUID, starts_at: datetime, ends_at: datetime) -> None:
+    """New times, and one more SEQUENCE for the calendar entries that carry them."""
+    await conn.execute(
+        "UPDATE conferences SET starts_at = $2, ends_at = $3, sequence = sequence + 1, updated_at = now()"
+        " WHERE conference_id = $1",
+        conference_id,
+        starts_at,
+        ends_at,
+    )
+
+
+async def cancel(conn: asyncpg.Connection, conference_id: UUID) -> None:
+    """Cancelled, its places all given back (its registrations end in the same transaction)."""
+    await conn.execute(
+        "UPDATE conferences SET status = 'cancelled', held = 0, updated_at = now() WHERE conference_id = $1",
+        conference_id,
+    )

@@ -109,3 +109,32 @@ async def next_offer_deadline(conn: asyncpg.Connection) -> datetime | None:
 async def delete_of_member(conn: asyncpg.Connection, member_id: UUID) -> int:
     status: str = await conn.execute("DELETE FROM registrations WHERE member_id = $1", member_id)
     return int(status.split()[-1])
+
+
+async def live_at(conn: asyncpg.Connection, conference_id: UUID) -> list[Registration]:
+    """Everyone holding a place, an offer or a position at the event, in line order."""
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1"
+        " AND r.status IN ('registered', 'waitlisted', 'offered') ORDER BY r.line",
+        conference_id,
+    )
+    return [_registration(row) for row in rows]
+
+
+async def end_all(conn: asyncpg.Connection, conference_id: UUID) -> None:
+    """The event is cancelled: every live registration ends with it."""
+    await conn.execute(
+        "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, updated_at = now()"
+        " WHERE conference_id = $1 AND status IN ('registered', 'waitlisted', 'offered')",
+        conference_id,
+    )
+
+
+async def shorten_offers(conn: asyncpg.Connection, conference_id: UUID, latest: datetime) -> None:
+    """Offers may not outlast `latest` (the event moved earlier)."""
+    await conn.execute(
+        "UPDATE registrations SET offer_expires_at = $2, updated_at = now()"
+        " WHERE conference_id = $1 AND status = 'offered' AND offer_expires_at > $2",
+        conference_id,
+        latest,
+    )

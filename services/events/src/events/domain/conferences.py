@@ -46,6 +46,13 @@ class Conference:
         if self.starts_at <= now:
             raise Conflict(f"this {self.kind} has already started; registration is closed")
 
+    def check_changeable(self, now: datetime, change: str) -> None:
+        """Raise Conflict unless the host can still `change` (reschedule, cancel) the event."""
+        if self.status not in {"draft", "published"}:
+            raise Conflict(f"this {self.kind} is {self.status.replace('_', ' ')}: it can no longer be {change}")
+        if self.starts_at <= now:
+            raise Conflict(f"this {self.kind} has already started: it can no longer be {change}")
+
     def check_publishable(self, now: datetime) -> None:
         """Raise Conflict unless this is a draft that has not started yet."""
         if self.status != "draft":

@@ -1,18 +1,30 @@
-"""Use cases of hosts: an association's admins create an event as a draft and publish it."""
+"""Use cases of hosts: an association's admins create an event as a draft, publish, reschedule or cancel it.
+
+A change that affects the people registered tells each of them (a message per place, position or offer):
+events knows who they are; notifications writes to them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from uuid import UUID, uuid4
 
 import asyncpg
 
-from events.adapters import conferences
+from events.adapters import conferences, registrations
 from events.domain.conferences import Conference
-from shared.contracts.events import ConferencePublished
+from events.service_layer.registrations import RULES, place_facts
+from shared.contracts.events import (
+    ConferenceCancelled,
+    ConferencePublished,
+    ConferenceRescheduled,
+    EventCancelled,
+    EventRescheduled,
+)
 from shared.db.outbox import enqueue
 from shared.dependencies import Clock, utc_now
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
 from shared.web.auth import Principal
 
 
@@ -52,6 +64,81 @@ async def publish(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, *,
             ),
         )
         return await _get(conn, conference_id)
+
+
+async def reschedule(
+    pool: asyncpg.Pool,
+    caller: Principal,
+    conference_id: UUID,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    clock: Clock = utc_now,
+) -> Conference:
+    """Move the event; everyone registered, offered a place or waiting is told, and their calendar entry
+    follows (same UID, one more SEQUENCE). Offers never outlast the new start."""
+    now = clock()
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "reschedule")
+        conference.check_changeable(now, "rescheduled")
+        if starts_at <= now:
+            raise Conflict("the new start must be in the future")
+        await conferences.reschedule(conn, conference_id, starts_at, ends_at)
+        moved = await _get(conn, conference_id)
+        if moved.status == "published":
+            latest = RULES.deadline(now, starts_at) or now
+            await registrations.shorten_offers(conn, conference_id, latest)
+            await enqueue(
+                conn,
+                ConferenceRescheduled(
+                    conference_id=conference_id,
+                    association_id=moved.association_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    sequence=moved.sequence,
+                ),
+            )
+            for registration in await registrations.live_at(conn, conference_id):
+                await enqueue(
+                    conn,
+                    EventRescheduled(
+                        **place_facts(moved, registration),
+                        previous_starts_at=conference.starts_at,
+                        sequence=moved.sequence,
+                    ),
+                )
+        return moved
+
+
+async def cancel(
+    pool: asyncpg.Pool, caller: Principal, conference_id: UUID, reason: str, *, clock: Clock = utc_now
+) -> Conference:
+    """Call the event off: every place, offer and position ends, and each person is told."""
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "cancel")
+        conference.check_changeable(clock(), "cancelled")
+        told = await registrations.live_at(conn, conference_id)
+        await registrations.end_all(conn, conference_id)
+        await conferences.cancel(conn, conference_id)
+        if conference.status == "published":
+            await enqueue(
+                conn,
+                ConferenceCancelled(
+                    conference_id=conference_id, association_id=conference.association_id, reason=reason
+                ),
+            )
+            for registration in told:
+                await enqueue(conn, EventCancelled(**place_facts(conference, registration)))
+        return await _get(conn, conference_id)
+
+
+async def _locked_as_host(conn: asyncpg.Connection, caller: Principal, conference_id: UUID, action: str) -> Conference:
+    conference = await conferences.get(conn, conference_id, lock=True)
+    if conference is None or not any(caller.has_role(host, "admin") for host in conference.hosts):
+        if conference is not None and conference.status != "draft":
+            caller.require_role(conference.association_id, "admin", to=f"{action} its {conference.kind}")
+        raise NotFound("there is no event with this id")
+    return conference
 
 
 async def visible(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) -> Conference:

@@ -76,7 +76,7 @@ async def register(
             created_at=clock(),
         )
         await registrations.insert(conn, registration)
-        facts = _facts(conference, registration)
+        facts = place_facts(conference, registration)
         if admission.status == "registered":
             await conferences.hold(conn, conference_id, places)
             await enqueue(conn, RegistrationConfirmed(**facts, places=places))
@@ -112,7 +112,7 @@ async def accept(
                 f"this offer ended at {registration.offer_expires_at.isoformat()} and the place was passed on"
             )
         await registrations.set_status(conn, registration_id, "registered")
-        await enqueue(conn, RegistrationConfirmed(**_facts(conference, registration), places=registration.places))
+        await enqueue(conn, RegistrationConfirmed(**place_facts(conference, registration), places=registration.places))
         return await _registration(conn, registration_id)
 
 
@@ -150,7 +150,7 @@ async def expire_due_offers(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> in
                 continue
             await registrations.set_status(conn, registration_id, "expired")
             await conferences.hold(conn, conference_id, -registration.places)
-            await enqueue(conn, OfferExpired(**_facts(conference, registration)))
+            await enqueue(conn, OfferExpired(**place_facts(conference, registration)))
             await _offer_freed_places(conn, conference_id, now)
     return len(due)
 
@@ -185,7 +185,7 @@ async def _give_up(
         registration, conference = await _own_locked(conn, caller, registration_id)
         check_change(registration.status, "cancel" if wanted == "cancel" else "decline")
         await registrations.set_status(conn, registration_id, "cancelled")
-        await enqueue(conn, RegistrationCancelled(**_facts(conference, registration)))
+        await enqueue(conn, RegistrationCancelled(**place_facts(conference, registration)))
         if registration.status in HOLDING:
             await conferences.hold(conn, conference.conference_id, -registration.places)
             await _offer_freed_places(conn, conference.conference_id, clock())
@@ -201,7 +201,7 @@ async def _offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now
     for person in to_offer(conference.capacity, conference.held, await registrations.line(conn, conference_id)):
         registration = await _registration(conn, person.registration_id)
         await conferences.hold(conn, conference_id, person.places)
-        facts = _facts(conference, registration)
+        facts = place_facts(conference, registration)
         if deadline is None:
             await registrations.set_status(conn, person.registration_id, "registered")
             await enqueue(conn, RegistrationConfirmed(**facts, places=person.places))
@@ -234,7 +234,8 @@ async def _registration(conn: asyncpg.Connection, registration_id: UUID) -> Regi
     return registration
 
 
-def _facts(conference: Conference, registration: Registration) -> dict[str, Any]:
+def place_facts(conference: Conference, registration: Registration) -> dict[str, Any]:
+    """What every message about one person's place says: which event, whose place."""
     return {
         "conference_id": conference.conference_id,
         "registration_id": registration.registration_id,

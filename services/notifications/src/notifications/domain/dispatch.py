@@ -55,6 +55,8 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.waitlisted": (Rule("member", "registration_waitlisted", "conferences"),),
     "registration.place_offered": (Rule("member", "place_offered", "conferences", urgent=True),),
     "registration.offer_expired": (Rule("member", "offer_expired", "conferences"),),
+    "registration.event_rescheduled": (Rule("member", "event_rescheduled", "conferences"),),
+    "registration.event_cancelled": (Rule("member", "event_cancelled", "conferences"),),
 }
 
 # Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's

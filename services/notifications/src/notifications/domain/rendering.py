@@ -48,12 +48,12 @@ def template_context(
     }
 
 
-# The only message fields any template or link reads. Deliveries and inbox entries keep these and nothing
+# The only message fields any template or link reads (an event's title and times are the event's, not a person's). Deliveries and inbox entries keep these and nothing
 # else of the message: no conditions, diagnosis years, availability, age, gender or free text. `reason` is
 # kept only where it is a code (why a request waits), never a person's own words (ending a mentorship).
 TEMPLATE_FIELDS = frozenset(
     {"match_id", "request_id", "breakdown", "estimated_wait_days", "expires_at", "first_slot", "outcome"}
-    | {"conference_id", "registration_id", "kind", "title", "starts_at", "position"}  # an event's, not a person's
+    | {"conference_id", "registration_id", "kind", "title", "starts_at", "previous_starts_at", "position"}
 )
 CODED_REASONS = frozenset({"request.unmatched"})
 ROLE_CHANGES = frozenset({"member.roles_changed"})  # roles are kept only where a message is about them

@@ -91,6 +91,25 @@ class NewConference(BaseModel):
         )
 
 
+class NewTimes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NewTimes:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class Cancellation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500, description="told to everyone registered")
+
+
 class ConferenceRead(BaseModel):
     conference_id: UUID
     association_id: UUID
@@ -129,6 +148,21 @@ class ConferenceController(Controller):
     async def publish(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:
         """Open a draft for registration and announce it."""
         return ConferenceRead.of(await conferences.publish(pool, caller, conference_id))
+
+    @post("/{conference_id:uuid}/reschedule", operation_id="reschedule_conference", status_code=HTTP_200_OK)
+    async def reschedule(
+        self, conference_id: FromPath[UUID], data: JSONBody[NewTimes], pool: Pool, caller: Caller
+    ) -> ConferenceRead:
+        """Move the event; everyone registered or waiting is told, and their calendar entry follows."""
+        moved = await conferences.reschedule(pool, caller, conference_id, data.starts_at, data.ends_at)
+        return ConferenceRead.of(moved)
+
+    @post("/{conference_id:uuid}/cancel", operation_id="cancel_conference", status_code=HTTP_200_OK)
+    async def cancel(
+        self, conference_id: FromPath[UUID], data: JSONBody[Cancellation], pool: Pool, caller: Caller
+    ) -> ConferenceRead:
+        """Call the event off: every place and position ends, and each person is told."""
+        return ConferenceRead.of(await conferences.cancel(pool, caller, conference_id, data.reason))
 
     @get("/", operation_id="list_upcoming_conferences")
     async def upcoming(self, pool: Pool, caller: Caller) -> list[ConferenceRead]:
