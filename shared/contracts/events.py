@@ -126,3 +126,11 @@ class EventCancelled(RegistrationMessage):
 
     event_type: ClassVar[str] = "registration.event_cancelled"
     event_version: ClassVar[int] = 1
+
+
+class Reminder(RegistrationMessage):
+    """The event the person has a place at starts soon: `which` is `day_before` or `hour_before`."""
+
+    event_type: ClassVar[str] = "registration.reminder"
+    event_version: ClassVar[int] = 1
+    which: Literal["day_before", "hour_before"]

@@ -13,6 +13,7 @@ from shared.contracts.events import (
     PlaceOffered,
     RegistrationConfirmed,
     RegistrationWaitlisted,
+    Reminder,
 )
 from shared.contracts.matching import (
     MatchAccepted,
@@ -80,4 +81,5 @@ def payloads() -> dict[str, MessageData]:
             **place, previous_starts_at=datetime(2030, 2, 1, 18, tzinfo=UTC), sequence=1
         ),
         "registration.event_cancelled": EventCancelled(**place),
+        "registration.reminder": Reminder(**place, which="hour_before"),
     }

@@ -45,11 +45,12 @@ def test_who_receives_what() -> None:
         "registration.offer_expired": [(MEMBER, "offer_expired", "conferences", None)],
         "registration.event_rescheduled": [(MEMBER, "event_rescheduled", "conferences", None)],
         "registration.event_cancelled": [(MEMBER, "event_cancelled", "conferences", None)],
+        "registration.reminder": [(MEMBER, "event_reminder", "conferences", None)],
     }
 
 
-def test_only_an_offered_place_breaks_quiet_hours() -> None:
+def test_only_an_offered_place_and_a_reminder_break_quiet_hours() -> None:
     # proposals wait 72 hours for an answer: a night's quiet hours do not make them late; an offered place may
-    # be held for only 15 minutes near the start
+    # be held for only 15 minutes near the start, and an hour's reminder held until morning would come too late
     urgent = {rule.template for rules in DISPATCH.values() for rule in rules if rule.urgent}
-    assert urgent == {"place_offered"}
+    assert urgent == {"place_offered", "event_reminder"}

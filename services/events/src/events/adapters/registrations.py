@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -18,7 +20,21 @@ COLUMNS = (
 )
 
 
-def _registration(row: asyncpg.Record) -> Registration:
+REGISTRATION_FIELDS = (
+    "registration_id",
+    "conference_id",
+    "member_id",
+    "association_id",
+    "status",
+    "places",
+    "needs",
+    "offer_expires_at",
+    "created_at",
+    "position",
+)
+
+
+def _registration(row: Mapping[str, Any]) -> Registration:
     return Registration(**{**row, "needs": list(row["needs"])})
 
 
@@ -138,3 +154,30 @@ async def shorten_offers(conn: asyncpg.Connection, conference_id: UUID, latest: 
         conference_id,
         latest,
     )
+
+
+async def to_remind(
+    conn: asyncpg.Connection, now: datetime, horizon: timedelta, limit: int = 500
+) -> list[asyncpg.Record]:
+    """Places at published events starting within `horizon`, locked for this transaction (another sweeper
+    skips them): the registration's columns, its event's start and the reminders already staged."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        f"SELECT {COLUMNS}, r.reminded, c.starts_at FROM registrations r JOIN conferences c USING (conference_id)"
+        " WHERE r.status = 'registered' AND c.status = 'published' AND c.starts_at > $1 AND c.starts_at <= $2"
+        " ORDER BY c.starts_at LIMIT $3 FOR UPDATE OF r SKIP LOCKED",
+        now,
+        now + horizon,
+        limit,
+    )
+    return rows
+
+
+async def mark_reminded(conn: asyncpg.Connection, registration_id: UUID, reminded: set[str]) -> None:
+    await conn.execute(
+        "UPDATE registrations SET reminded = $2 WHERE registration_id = $1", registration_id, sorted(reminded)
+    )
+
+
+def registration_of(row: asyncpg.Record) -> Registration:
+    """A registration from a row that also has other columns."""
+    return _registration({name: row[name] for name in REGISTRATION_FIELDS})

@@ -1,8 +1,9 @@
-"""The background worker that lets offered places pass on when their deadline comes.
+"""The background worker that lets offered places pass on when their deadline comes, and sends reminders.
 
-Every replica may run it: each lapse is decided under the event row's lock and re-checked there, so two
-sweepers never expire one offer twice. It sleeps until the next deadline (at most `longest_sleep`), so an
-offer lapses within that bound of its deadline and an idle service does not poll.
+Every replica may run it: each lapse is decided under the event row's lock and re-checked there, and the
+places to remind are locked and skipped by another sweeper, so nothing is done twice. It sleeps until the
+next offer's deadline, at most `longest_sleep` (30 s): an offer lapses, and a reminder goes out, within that
+bound of its time, and an idle service does not poll.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class OfferSweeper:
         while True:
             try:
                 await registrations.expire_due_offers(self.pool, clock=self.clock)
+                await registrations.send_due_reminders(self.pool, clock=self.clock)
                 deadline = await registrations.next_offer_deadline(self.pool)
             except Exception:  # the database may be restarting: offers wait, and the next round tries again
                 log.warning("offer sweep failed", exc_info=True)

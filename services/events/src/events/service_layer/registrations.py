@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from events.adapters import conferences, registrations
+from events.domain import reminders
 from events.domain.calendar import calendar_file
 from events.domain.conferences import Conference
 from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
@@ -25,6 +26,7 @@ from shared.contracts.events import (
     RegistrationCancelled,
     RegistrationConfirmed,
     RegistrationWaitlisted,
+    Reminder,
 )
 from shared.db.outbox import enqueue, scrub_mentions
 from shared.dependencies import Clock, utc_now
@@ -171,6 +173,24 @@ async def forget_member(conn: asyncpg.Connection, member_id: UUID, now: datetime
         await _offer_freed_places(conn, conference_id, now)
     await registrations.delete_of_member(conn, member_id)
     await scrub_mentions(conn, str(member_id))
+
+
+async def send_due_reminders(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> int:
+    """Stage the reminders now due (a day and an hour before), once each; how many were staged. Two sweepers
+    never stage one twice: the rows are locked and skipped by the other."""
+    now, staged = clock(), 0
+    async with pool.acquire() as conn, conn.transaction():
+        for row in await registrations.to_remind(conn, now, reminders.FURTHEST):
+            which, counted = reminders.due(row["starts_at"], now, set(row["reminded"]))
+            if which is None:
+                continue
+            conference = await conferences.get(conn, row["conference_id"])
+            assert conference is not None
+            registration = registrations.registration_of(row)
+            await enqueue(conn, Reminder(**place_facts(conference, registration), which=which))
+            await registrations.mark_reminded(conn, registration.registration_id, counted | set(row["reminded"]))
+            staged += 1
+    return staged
 
 
 async def next_offer_deadline(pool: asyncpg.Pool) -> datetime | None:

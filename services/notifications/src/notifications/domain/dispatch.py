@@ -30,9 +30,10 @@ class Rule:
     peer: Role | None = None
 
 
-# Proposals expire after 72 hours, so a proposal waits for the end of quiet hours: no rule below is urgent
-# but one. A freed place is held for as little as 15 minutes near the start, and events does not yet know the
-# person's quiet hours to keep the deadline out of them, so the offer goes out at once (`place_offered`).
+# Proposals expire after 72 hours, so a proposal waits for the end of quiet hours. Two kinds of message cannot
+# wait: a freed place is held for as little as 15 minutes near the start (and events does not yet know the
+# person's quiet hours to keep the deadline out of them), and a reminder an hour before the start would
+# arrive after it. Those two go out at once (`urgent`).
 DISPATCH: dict[str, tuple[Rule, ...]] = {
     "member.joined": (Rule("member", "welcome", "account"),),
     "mentor.approved": (Rule("member", "mentor_approved", "matching"),),
@@ -57,6 +58,7 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.offer_expired": (Rule("member", "offer_expired", "conferences"),),
     "registration.event_rescheduled": (Rule("member", "event_rescheduled", "conferences"),),
     "registration.event_cancelled": (Rule("member", "event_cancelled", "conferences"),),
+    "registration.reminder": (Rule("member", "event_reminder", "conferences", urgent=True),),
 }
 
 # Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's

@@ -53,7 +53,7 @@ def template_context(
 # kept only where it is a code (why a request waits), never a person's own words (ending a mentorship).
 TEMPLATE_FIELDS = frozenset(
     {"match_id", "request_id", "breakdown", "estimated_wait_days", "expires_at", "first_slot", "outcome"}
-    | {"conference_id", "registration_id", "kind", "title", "starts_at", "previous_starts_at", "position"}
+    | {"conference_id", "registration_id", "kind", "title", "starts_at", "previous_starts_at", "position", "which"}
 )
 CODED_REASONS = frozenset({"request.unmatched"})
 ROLE_CHANGES = frozenset({"member.roles_changed"})  # roles are kept only where a message is about them
