@@ -166,12 +166,11 @@ async def forget_member(conn: asyncpg.Connection, member_id: UUID, now: datetime
     for conference_id in sorted({r.conference_id for r in live}):
         await _locked(conn, conference_id)
     for registration in live:
-        await registrations.set_status(conn, registration.registration_id, "cancelled")
         if registration.status in HOLDING:
             await conferences.hold(conn, registration.conference_id, -registration.places)
+    await registrations.delete_of_member(conn, member_id)  # first: out of the line the freed places go to
     for conference_id in freed:
         await _offer_freed_places(conn, conference_id, now)
-    await registrations.delete_of_member(conn, member_id)
     await scrub_mentions(conn, str(member_id))
 
 
@@ -179,13 +178,16 @@ async def send_due_reminders(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> i
     """Stage the reminders now due (a day and an hour before), once each; how many were staged. Two sweepers
     never stage one twice: the rows are locked and skipped by the other."""
     now, staged = clock(), 0
+    events: dict[UUID, Conference] = {}  # many places at one event: it is read once
     async with pool.acquire() as conn, conn.transaction():
         for row in await registrations.to_remind(conn, now, reminders.FURTHEST):
             which, counted = reminders.due(row["starts_at"], now, set(row["reminded"]))
             if which is None:
                 continue
-            conference = await conferences.get(conn, row["conference_id"])
-            assert conference is not None
+            if (conference := events.get(row["conference_id"])) is None:
+                conference = await conferences.get(conn, row["conference_id"])
+                assert conference is not None  # read in the same transaction as the joined row
+                events[row["conference_id"]] = conference
             registration = registrations.registration_of(row)
             await enqueue(conn, Reminder(**place_facts(conference, registration), which=which))
             await registrations.mark_reminded(conn, registration.registration_id, counted | set(row["reminded"]))
