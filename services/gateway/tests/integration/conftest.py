@@ -28,8 +28,6 @@ from shared.testing.plugin import ServiceDatabase
 from shared.testing.served import served
 from shared.testing.tokens import Tokens
 
-EVENT_GAP = 0.3  # seconds between the upstream's stream events
-
 
 @dataclass
 class Recorder:
@@ -42,6 +40,9 @@ class Recorder:
     refreshes: int = 0
     refuse_refresh: bool = False
     open_streams: int = 0
+    # The stream sends its next event only once the test has seen the last one (`event_seen`): an event the
+    # proxy held back never leads to the next, so the test times out instead of depending on timing.
+    event_seen: asyncio.Event = field(default_factory=asyncio.Event)
     roles: list[str] = field(default_factory=lambda: ["member"])
 
     refresh_tokens: dict[str, UUID] = field(default_factory=dict)  # refresh token → whose
@@ -109,8 +110,9 @@ class Recorder:
                 recorder.open_streams += 1
                 try:
                     for n in range(start + 1, start + 4):
+                        recorder.event_seen.clear()
                         yield ServerSentEventMessage(data=f'{{"n": {n}}}', event="notification", id=str(n))
-                        await asyncio.sleep(EVENT_GAP)
+                        await recorder.event_seen.wait()
                     await asyncio.sleep(30)  # then stay open, as a real stream does
                 finally:
                     recorder.open_streams -= 1
