@@ -61,7 +61,7 @@ test-deploy: install
 	$(BIN)/pytest -q tests/deploy
 
 test: lint typecheck asyncapi-validate browser-tools
-	$(BIN)/pytest -q --durations=25  # the slowest tests, to keep the suite well under 20 minutes
+	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=25  # two workers (the journeys share one); the slowest tests
 
 test-fast: lint web-tools
 	$(BIN)/pytest -q -m "not slow" tests/unit tests/integration services
