@@ -90,7 +90,13 @@ class Stack:
         await self._provision()
         # Each service starts as soon as its own database is migrated; the five do so side by side (most of a
         # migration's time is Python importing the service, which the two cores of a laptop share well).
-        await asyncio.gather(*(self._migrate_then_start(spec) for spec in EVERY))
+        # A failed migration cancels the others (their commands are killed), so nothing starts after the stop.
+        try:
+            async with asyncio.TaskGroup() as group:
+                for spec in EVERY:
+                    group.create_task(self._migrate_then_start(spec))
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
         await self._wait_ready(timeout=float(os.environ.get("FELLOWSHIP_READY_TIMEOUT", 180)))
         await self._run([str(BIN / "fellowship-membership"), "seed-demo"], self._service_env(SERVICES[0]))
         say(f"ready in {time.monotonic() - started:.1f}s")
