@@ -10,7 +10,10 @@ from uuid import UUID
 
 import asyncpg
 
-from events.domain.places import Registration, Status, Waiting
+from events.domain.places import LIVE, Registration, Status, Waiting
+
+# The statuses that hold a place, an offer or a position, as SQL (from the domain's one definition).
+LIVE_SQL = "(" + ", ".join(f"'{status}'" for status in sorted(LIVE)) + ")"
 
 COLUMNS = (
     "r.registration_id, r.conference_id, r.member_id, r.association_id, r.status, r.places, r.needs,"
@@ -62,7 +65,7 @@ async def live_of(conn: asyncpg.Connection, conference_id: UUID, member_id: UUID
     """The person's registration at the event that is not over (at most one)."""
     row = await conn.fetchrow(
         f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1 AND r.member_id = $2"
-        " AND r.status IN ('registered', 'waitlisted', 'offered')",
+        f" AND r.status IN {LIVE_SQL}",
         conference_id,
         member_id,
     )
@@ -130,8 +133,7 @@ async def delete_of_member(conn: asyncpg.Connection, member_id: UUID) -> int:
 async def live_at(conn: asyncpg.Connection, conference_id: UUID) -> list[Registration]:
     """Everyone holding a place, an offer or a position at the event, in line order."""
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1"
-        " AND r.status IN ('registered', 'waitlisted', 'offered') ORDER BY r.line",
+        f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1 AND r.status IN {LIVE_SQL} ORDER BY r.line",
         conference_id,
     )
     return [_registration(row) for row in rows]
@@ -141,7 +143,7 @@ async def end_all(conn: asyncpg.Connection, conference_id: UUID) -> None:
     """The event is cancelled: every live registration ends with it."""
     await conn.execute(
         "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, updated_at = now()"
-        " WHERE conference_id = $1 AND status IN ('registered', 'waitlisted', 'offered')",
+        f" WHERE conference_id = $1 AND status IN {LIVE_SQL}",
         conference_id,
     )
 
