@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit, urlunsplit
+
+
+def through(url: str, port: int) -> str:
+    """`url` (a database or service address on this host) reached through the proxy on `port` instead."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit(":", 1)[0] if ":" in parts.netloc.rsplit("@", 1)[-1] else parts.netloc
+    return urlunsplit(parts._replace(netloc=f"{netloc}:{port}"))
 
 
 class FaultyProxy:

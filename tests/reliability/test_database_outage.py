@@ -8,7 +8,7 @@ refuses new ones, as a fail-over or a network partition would.
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -19,19 +19,13 @@ from shared.db.pool import create_pool
 from shared.embedded import free_port
 from shared.messaging import KafkaSettings
 from shared.testing.plugin import Names
-from shared.testing.proxy import FaultyProxy
+from shared.testing.proxy import FaultyProxy, through
 from shared.testing.topics import make_topics, read_topic
 
 from .conftest import member_joined
 from .consumers import EFFECTS_TABLE, running_consumer, wait_for_rows
 
 MESSAGES = 6
-
-
-def through(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit(":", 1)[0] if ":" in parts.netloc.rsplit("@", 1)[-1] else parts.netloc
-    return urlunsplit(parts._replace(netloc=f"{netloc}:{port}"))
 
 
 @pytest.mark.parametrize("outage", [pytest.param(8.0, id="8s"), pytest.param(60.0, id="60s", marks=pytest.mark.slow)])

@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import asyncpg
@@ -23,8 +24,10 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from gateway.bootstrap import MIGRATIONS, bootstrap
 from gateway.settings import GatewaySettings, RateLimitSettings, UpstreamSettings, WebSettings
 from shared.db.pool import DatabaseSettings
+from shared.embedded import free_port
 from shared.service import Service
 from shared.testing.plugin import ServiceDatabase
+from shared.testing.proxy import FaultyProxy, through
 from shared.testing.served import served
 from shared.testing.tokens import Tokens
 
@@ -129,6 +132,7 @@ class Gateway:
     pool: asyncpg.Pool
     recorder: Recorder
     service: Service[Any]
+    database_link: FaultyProxy  # the gateway reaches its database through it: `cut()` is an outage
 
     async def csrf(self, path: str = "/sign-in") -> str:
         page = await self.client.get(path)
@@ -160,6 +164,8 @@ async def gateway(service_database: ServiceDatabase) -> AsyncIterator[Gateway]:
     recorder = Recorder(tokens)
     async with served(recorder.app()) as upstream_url:
         url = await service_database(MIGRATIONS)
+        link = FaultyProxy(free_port(), urlsplit(url).port or 5432)
+        await link.start()
         upstreams = UpstreamSettings(
             membership_url=upstream_url,
             events_url=upstream_url,
@@ -167,7 +173,7 @@ async def gateway(service_database: ServiceDatabase) -> AsyncIterator[Gateway]:
             notifications_url=upstream_url,
         )
         settings = GatewaySettings(
-            database=DatabaseSettings(url=url),
+            database=DatabaseSettings(url=through(url, link.listen_port)),
             upstreams=upstreams,
             web=WebSettings(secret_key="test-secret", cookie_secure=False),
             rate_limits=RateLimitSettings(page=1000, posting=1000, sign_in=1000),
@@ -175,6 +181,7 @@ async def gateway(service_database: ServiceDatabase) -> AsyncIterator[Gateway]:
         service = await bootstrap(settings, jwt_validator=tokens.validator())
         async with served(service.app) as gateway_url, httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
             try:
-                yield Gateway(client, gateway_url, service.pool, recorder, service)
+                yield Gateway(client, gateway_url, service.pool, recorder, service, link)
             finally:
                 await service.pool.close()
+                await link.stop()

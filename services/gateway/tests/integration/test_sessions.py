@@ -157,3 +157,22 @@ async def test_replicas_count_pages_together_within_a_flush(gateway: Gateway) ->
     await other.flush()
     assert other.hit(key, now) == 5, "after it, every replica's: 3 + 1 + this one"
     assert await gateway.pool.fetchval("SELECT hits FROM rate_counters WHERE key = $1", key) == 4
+
+
+async def test_while_the_gateways_database_is_down_pages_say_so_and_then_work_again(gateway: Gateway) -> None:
+    await gateway.sign_in()
+    await gateway.database_link.cut()  # every connection dropped, new ones refused
+    try:
+        for path in ("/", "/my-data"):
+            page = await gateway.client.get(path)
+            assert page.status_code == 503, (path, page.status_code, page.text[:200])
+            assert "not available right now" in page.text and "<main" in page.text, path
+            assert page.headers["retry-after"], path
+        missing = await gateway.client.get("/no-such-page")  # no route, so no session to load: still a page
+        assert missing.status_code == 404 and "Page not found" in missing.text
+        async with gateway.browser() as stranger:  # no session yet: the one its page needs cannot be stored
+            assert (await stranger.get("/sign-in")).status_code == 503
+    finally:
+        await gateway.database_link.restore()
+
+    assert (await gateway.client.get("/my-data")).status_code == 200, "the same session works once it is back"

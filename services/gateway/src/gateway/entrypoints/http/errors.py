@@ -11,9 +11,11 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect, Template
 
 from gateway import i18n
+from gateway.entrypoints.http.middleware import RETRY_AFTER_SECONDS, not_available_words
 from gateway.entrypoints.http.pages import AnyRequest, render
 from gateway.service_layer.tokens import SignInAgain
 from shared.errors import Unavailable
+from shared.failures import is_infrastructure
 from shared.web.errors import domain_error_handler, http_error_handler, internal_error_handler
 
 log = logging.getLogger(__name__)
@@ -42,14 +44,13 @@ def unavailable(request: AnyRequest, exc: Unavailable) -> Response[Any]:
     log.warning("an upstream did not answer", extra={"detail": exc.detail})
     if _api(request):
         return domain_error_handler(request, exc)
-    return _page(
-        request,
-        503,
-        i18n.gettext("Sorry, this is not available right now"),
-        i18n.gettext(
-            "Part of Fellowship is not answering. Nothing you entered is lost. Please try again in a few minutes."
-        ),
-    )
+    return _not_available_page(request)
+
+
+def _not_available_page(request: AnyRequest) -> Response[Any]:
+    page = _page(request, 503, *not_available_words())
+    page.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return page
 
 
 def not_found(request: AnyRequest, exc: Exception) -> Response[Any]:
@@ -81,6 +82,9 @@ def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
 def internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     if _api(request):
         return internal_error_handler(request, exc)
+    if is_infrastructure(exc):  # the gateway's own database is unreachable: nothing the person did
+        log.warning("the gateway's database did not answer", extra={"path": request.url.path, "error": repr(exc)})
+        return _not_available_page(request)
     log.exception("a page failed", exc_info=exc)
     return _page(
         request,

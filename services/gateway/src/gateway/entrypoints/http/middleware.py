@@ -22,6 +22,7 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 from gateway import i18n
 from gateway.adapters import rate_limits, sessions
 from gateway.domain.sessions import Session, csrf_matches
+from shared.failures import is_infrastructure
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ PASSIVE = ("/api/", "/session/")
 LANGUAGE_COOKIE = "fellowship_lang"
 CSRF_FIELD = "_csrf_token"
 CSRF_HEADER = "x-csrf-token"
+RETRY_AFTER_SECONDS = "30"  # how long a page asks the browser to wait when the gateway's database is down
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
@@ -70,9 +72,21 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-async def _refuse(send: Send, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+def not_available_words() -> tuple[str, str]:
+    """The title and words of the page shown while part of Fellowship does not answer."""
+    return (
+        i18n.gettext("Sorry, this is not available right now"),
+        i18n.gettext(
+            "Part of Fellowship is not answering. Nothing you entered is lost. Please try again in a few minutes."
+        ),
+    )
+
+
+async def _refuse(
+    send: Send, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None, *, title: str = ""
+) -> None:
     """A short page saying why the request was refused, in the page's language."""
-    title = escape(i18n.gettext("Sorry, we could not do that"))
+    title = escape(title or i18n.gettext("Sorry, we could not do that"))
     back = escape(i18n.gettext("Go to the home page"))
     body = (
         f'<!doctype html><html lang="{i18n.current()}"><head><meta charset="utf-8">'
@@ -177,9 +191,24 @@ class SessionMiddleware(ASGIMiddleware):
                 )
                 return
 
+        unsaved = False  # the session could not be stored: the page's own response is replaced
+
         async def save_then_send(message: Message) -> None:
+            nonlocal unsaved
+            if unsaved:
+                return
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *await self._persist(state, presented)]
+                try:
+                    cookie = await self._persist(state, presented)
+                except Exception as exc:
+                    if not is_infrastructure(exc):
+                        raise
+                    log.warning("the session could not be stored", extra={"path": path, "error": repr(exc)})
+                    unsaved = True
+                    title, text = not_available_words()
+                    await _refuse(send, 503, text, [(b"retry-after", RETRY_AFTER_SECONDS.encode())], title=title)
+                    return
+                message["headers"] = [*message.get("headers", []), *cookie]
             await send(message)
 
         await next_app(scope, receive, save_then_send)

@@ -167,6 +167,12 @@ class LazyCsrfToken:
         return str(self)
 
 
+def _page_name(request: AnyRequest) -> str:
+    """The route's operation id, for tests to know which page they are on ("" for an address no route has)."""
+    name = getattr(request.scope.get("route_handler"), "operation_id", None)
+    return name if isinstance(name, str) else ""
+
+
 def render(
     request: AnyRequest,
     template: str,
@@ -197,7 +203,7 @@ def render(
             "other_lang": "fr" if i18n.current() == "en" else "en",
             "path": request.url.path,
             "query": request.url.query,
-            "page_name": name if isinstance(name := request.route_handler.operation_id, str) else "",  # for tests
+            "page_name": _page_name(request),
             "signed_in": signed,
             "roles": session.roles if session else {},
             "display_name": session.data.get("display_name", "") if session else "",
