@@ -140,10 +140,18 @@ def use_key_source(source: KeySource | None) -> None:
     _source = source
 
 
-async def open_payload(envelope: Envelope, model: type[MessageData]) -> MessageData | None:
-    """The typed payload, its sealed fields opened; None when the person's key is gone (they were erased)."""
+async def open_payload(
+    envelope: Envelope, model: type[MessageData], *, leave_sealed: bool = False
+) -> MessageData | None:
+    """The typed payload, its sealed fields opened; None when the person's key is gone (they were erased).
+
+    `leave_sealed`: for a consumer that never reads people's protected fields (the gateway wants only who a
+    fact is about) and so holds no key: the payload without them, each at its default (never the person's).
+    """
     if SEALED not in envelope.data:
         return envelope.payload(model)
+    if leave_sealed:
+        return model.model_validate({k: v for k, v in envelope.data.items() if k != SEALED})
     if _source is None:
         raise RuntimeError("a sealed message arrived but this process has no key source")
     data = dict(envelope.data)

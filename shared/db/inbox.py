@@ -38,17 +38,20 @@ async def purge(conn: asyncpg.Connection, older_than_days: int) -> int:
 Effect = Callable[[asyncpg.Connection, MessageData], Awaitable[None]]
 
 
-async def apply_once(pool: asyncpg.Pool, consumer: str, envelope: Envelope, effect: Effect) -> bool:
+async def apply_once(
+    pool: asyncpg.Pool, consumer: str, envelope: Envelope, effect: Effect, *, leave_sealed: bool = False
+) -> bool:
     """Decode the payload and apply `effect` with the inbox record in one transaction.
 
     Types this code does not know are skipped (producers may add types before readers know them);
     a known type whose payload does not validate raises pydantic.ValidationError, which sends the
-    message to the dead-letter topic. Returns True when the effect ran.
+    message to the dead-letter topic. Returns True when the effect ran. `leave_sealed`: the effect never
+    reads people's protected fields, so they are not opened (see `open_payload`).
     """
     model = model_for(envelope.event_type, envelope.event_version)
     if model is None:
         return False
-    data = await open_payload(envelope, model)  # sealed fields opened with the person's key
+    data = await open_payload(envelope, model, leave_sealed=leave_sealed)  # sealed fields opened with the key
     if data is None:  # the person was erased: their key, and so this message, is gone
         return False
     async with pool.acquire() as conn, conn.transaction():

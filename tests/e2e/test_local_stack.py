@@ -85,6 +85,23 @@ def erase_burst(ports: dict[str, int]) -> None:
             api.delete("/me", headers={"Authorization": f"Bearer {token}"}).raise_for_status()
 
 
+def dead_letters(ports: dict[str, int], service: str) -> int:
+    """How many dead letters `fellowship-dlq list` counts for `service`, against make run's own database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://{service}:{service}@127.0.0.1:{ports['postgres']}/{service}",
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
+        "KAFKA_PROFILE": "embedded",
+    }
+    listed = subprocess.run(
+        [str(Path(sys.executable).with_name("fellowship-dlq")), "list"], env=env, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    last = listed.stdout.splitlines()[-1]  # "N dead letter(s)", after one line per letter
+    assert last.endswith(" dead letter(s)"), listed.stdout
+    return int(last.split()[0])
+
+
 def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> None:
     ports, tmp_path = platform.ports, platform.data_dir
     stack = platform.process
@@ -113,16 +130,7 @@ def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> Non
         assert psql_count(ports, "notifications", "SELECT count(*) FROM directory WHERE email IS NOT NULL") == announced
         assert psql_count(ports, "events", "SELECT count(*) FROM people") == announced
         # operators read a service's dead letters with fellowship-dlq, against make run's own database
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgresql://notifications:notifications@127.0.0.1:{ports['postgres']}/notifications",
-            "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
-            "KAFKA_PROFILE": "embedded",
-        }
-        listed = subprocess.run(
-            [str(Path(sys.executable).with_name("fellowship-dlq")), "list"], env=env, capture_output=True, text=True
-        )
-        assert listed.returncode == 0 and "0 dead letter(s)" in listed.stdout, listed.stderr
+        assert dead_letters(ports, "notifications") == 0
 
         # a burst of joins just before Ctrl-C: the stop must not declare quiet while their effects travel
         burst = join_burst(ports, BURST)
@@ -152,6 +160,10 @@ def test_make_run_starts_everything_and_stops_cleanly(platform: Platform) -> Non
         return proposed - asyncio.run(consumed_by_notifications(ports, proposed))
 
     assert asyncio.run(eventually(lambda: asyncio.to_thread(unheard), until=lambda left: not left, timeout=30)) == set()
+
+    # the demo data, the burst and the restart put no message of any service in its dead-letter topic
+    for service in SERVICES:
+        assert dead_letters(ports, service) == 0, service
 
     # the burst leaves for good, so the journeys that follow find the demo mentors' places free again
     erase_burst(ports)

@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from shared.contracts import new_envelope
-from shared.contracts.membership import ConditionsChanged, ContactUpdated
+from shared.contracts.membership import ConditionsChanged, ContactUpdated, MemberJoined
 from shared.protection import SEALED, UnknownKey, open_payload, use_key_source
 
 
@@ -23,7 +23,7 @@ class Keys:
         return self.keys[member_id]
 
 
-def sealed(data: ConditionsChanged, key: bytes) -> dict[str, object]:
+def sealed(data: ConditionsChanged | MemberJoined, key: bytes) -> dict[str, object]:
     payload = data.model_dump(mode="json")
     hidden = {name: payload.pop(name) for name in data.protected}
     return {**payload, SEALED: Fernet(key).encrypt(json.dumps(hidden).encode()).decode()}
@@ -56,6 +56,21 @@ async def test_fields_sealed_under_another_key_are_refused(keys: Keys) -> None:
     envelope = new_envelope(fact).model_copy(update={"data": sealed(fact, Fernet.generate_key())})
     with pytest.raises(ValueError, match="do not open"):
         await open_payload(envelope, ConditionsChanged)
+
+
+async def test_a_process_without_keys_reads_who_a_sealed_fact_is_about_and_nothing_sealed() -> None:
+    member = uuid4()
+    joined = MemberJoined(
+        member_id=member, association_id=uuid4(), time_zone="Europe/Paris", conditions=["M79.7"], birth_year=1970
+    )
+    envelope = new_envelope(joined).model_copy(update={"data": sealed(joined, Fernet.generate_key())})
+    use_key_source(None)  # the gateway's case: it never holds people's keys
+
+    with pytest.raises(RuntimeError, match="no key source"):
+        await open_payload(envelope, MemberJoined)
+    seen = await open_payload(envelope, MemberJoined, leave_sealed=True)
+    assert isinstance(seen, MemberJoined) and seen.member_id == member and seen.time_zone == "Europe/Paris"
+    assert seen.conditions == [] and seen.birth_year is None, "the sealed fields stay closed, at their defaults"
 
 
 def test_names_addresses_and_health_fields_are_the_protected_ones() -> None:

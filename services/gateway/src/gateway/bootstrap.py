@@ -62,7 +62,7 @@ SPEC = ServiceSpec(
         create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False, cache_control=None),
     ],
     subscribers=register,
-    opens_sealed=False,  # it reads only revocations and erasures, which carry nothing sealed
+    opens_sealed=False,  # it reads only who a session fact is about, never the sealed fields (no key)
     description="The patients' web client (pages in English and French) and the allow-listed /api proxy.",
 )
 NAME = SPEC.name

@@ -21,4 +21,4 @@ def register(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     @subscriber(broker, Topic.MEMBER, group=GROUP, settings=kafka)
     async def on_member(envelope: Envelope, deps: Deps) -> None:
         if envelope.event_type in SESSION_FACTS:  # the rest of a person's facts are no business of the gateway
-            await apply_once(deps.database, GROUP, envelope, apply_session_fact)
+            await apply_once(deps.database, GROUP, envelope, apply_session_fact, leave_sealed=True)
