@@ -61,7 +61,7 @@ test-deploy: install
 	$(BIN)/pytest -q tests/deploy
 
 test: lint typecheck asyncapi-validate browser-tools
-	$(BIN)/pytest -q -n 2 --dist loadgroup --durations=25  # two workers (the journeys share one); the slowest tests
+	$(BIN)/pytest -q --durations=25  # one process: on two cores two xdist workers were slower (CPU-bound); the slowest tests
 
 test-fast: lint web-tools
 	$(BIN)/pytest -q -m "not slow" tests/unit tests/integration services
