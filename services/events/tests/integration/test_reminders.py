@@ -35,3 +35,27 @@ async def test_each_place_is_reminded_a_day_and_an_hour_before_once_and_never_af
         (str(keeps.member_id), "hour_before"),
     ]
     assert sent[0]["data"]["starts_at"].startswith(starts_at.isoformat()[:16])
+
+
+async def test_after_a_reschedule_the_reminders_come_again_for_the_new_time(api: Api) -> None:
+    host = api.member(None, "admin")
+    conference = await api.conference(host, starts_in=timedelta(days=3))
+    starts_at = datetime.fromisoformat(conference["starts_at"])
+    person = api.member()
+    await api.register(person, conference["conference_id"])
+    assert await send_due_reminders(api.pool, clock=lambda: starts_at - timedelta(hours=23)) == 1  # the day's
+
+    later = starts_at + timedelta(days=7)  # a day's reminder already came, for the old date
+    moved = await api.client.post(
+        f"/conferences/{conference['conference_id']}/reschedule",
+        json={"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=1)).isoformat()},
+        headers=host.headers,
+    )
+    assert moved.status_code == 200, moved.text
+
+    for before, expected in [(timedelta(hours=30), 0), (timedelta(hours=23), 1), (timedelta(minutes=59), 1)]:
+        moment = later - before
+        assert await send_due_reminders(api.pool, clock=lambda m=moment: m) == expected, before
+    sent = await api.messages("registration.reminder")
+    assert [m["data"]["which"] for m in sent] == ["day_before", "day_before", "hour_before"]
+    assert sent[1]["data"]["starts_at"].startswith(later.isoformat()[:16]), "the new time, not the old"

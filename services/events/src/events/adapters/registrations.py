@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -172,6 +172,16 @@ async def to_remind(
         limit,
     )
     return rows
+
+
+async def keep_reminded(conn: asyncpg.Connection, conference_id: UUID, kept: Collection[str]) -> None:
+    """Every registration at the event forgets the reminders staged for it but those in `kept`."""
+    await conn.execute(
+        "UPDATE registrations SET reminded = ARRAY(SELECT which FROM unnest(reminded) AS which"
+        " WHERE which = ANY($2::text[])) WHERE conference_id = $1 AND reminded <> '{}'",
+        conference_id,
+        sorted(kept),
+    )
 
 
 async def mark_reminded(conn: asyncpg.Connection, registration_id: UUID, reminded: set[str]) -> None:

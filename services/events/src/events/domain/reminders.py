@@ -12,13 +12,18 @@ LEADS: dict[Which, timedelta] = {"day_before": timedelta(hours=24), "hour_before
 FURTHEST = max(LEADS.values())
 
 
+def passed(starts_at: datetime, now: datetime) -> set[Which]:
+    """The reminders whose moment before `starts_at` has come by `now`."""
+    return {which for which, lead in LEADS.items() if starts_at - lead <= now}
+
+
 def due(starts_at: datetime, now: datetime, sent: set[str]) -> tuple[Which | None, set[Which]]:
     """The reminder to send now (if any), and every reminder to count as sent after it."""
     if now >= starts_at:
         return None, set()
-    passed = {which for which, lead in LEADS.items() if starts_at - lead <= now}
-    unsent = passed - sent
+    come = passed(starts_at, now)
+    unsent = come - sent
     if not unsent:
         return None, set()
     latest = min(unsent, key=lambda which: LEADS[which])  # the nearest to the start
-    return latest, passed
+    return latest, come

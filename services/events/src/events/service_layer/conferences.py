@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from events.adapters import conferences, registrations
+from events.domain import reminders
 from events.domain.conferences import Conference
 from events.service_layer.registrations import RULES, place_facts
 from shared.contracts.events import (
@@ -88,6 +89,9 @@ async def reschedule(
         if moved.status == "published":
             latest = RULES.deadline(now, starts_at) or now
             await registrations.shorten_offers(conn, conference_id, latest)
+            # A reminder whose moment for the new time is still ahead comes again then, with the new time; one
+            # whose moment has passed is not repeated (the notice of the change tells the person now).
+            await registrations.keep_reminded(conn, conference_id, reminders.passed(starts_at, now))
             await enqueue(
                 conn,
                 ConferenceRescheduled(
