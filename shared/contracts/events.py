@@ -134,3 +134,22 @@ class Reminder(RegistrationMessage):
     event_type: ClassVar[str] = "registration.reminder"
     event_version: ClassVar[int] = 1
     which: Literal["day_before", "hour_before"]
+
+
+class ConferenceSuggested(MessageData):
+    """A newly published event is for one of the person's conditions (events decided, by the ICD-10 hierarchy,
+    among members of a host association who consented to the use of their health data). Which condition
+    is not said: notifications never learns anyone's conditions."""
+
+    topic: ClassVar[Topic] = Topic.REGISTRATION
+    event_type: ClassVar[str] = "registration.suggested"
+    event_version: ClassVar[int] = 1
+    conference_id: UUID
+    member_id: UUID
+    association_id: UUID = Field(description="the host association the person belongs to")
+    kind: Kind
+    title: str
+    starts_at: datetime
+
+    def subject(self) -> str:
+        return str(self.conference_id)

@@ -31,7 +31,7 @@ async def apply(pool: asyncpg.Pool, *messages: MessageData) -> None:
 
 def joined(member: UUID, association: UUID, **fields: object) -> MemberJoined:
     return MemberJoined.model_validate(
-        {"member_id": member, "association_id": association, "time_zone": "UTC", **fields}
+        {"member_id": member, "association_id": association, "time_zone": "UTC", "consents": ["health_data"], **fields}
     )
 
 

@@ -16,7 +16,7 @@ from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bo
 from notifications.entrypoints.consumers import GROUP
 from notifications.settings import SmtpSettings
 from shared.contracts import Envelope, Topic, new_envelope
-from shared.contracts.events import RegistrationConfirmed
+from shared.contracts.events import ConferenceSuggested, RegistrationConfirmed
 from shared.contracts.matching import MatchProposed
 from shared.contracts.membership import ContactUpdated, MemberJoined
 from shared.db.pool import DatabaseSettings
@@ -72,6 +72,9 @@ async def test_messages_on_the_broker_become_emails_once(
         booked = _booked(mentee, association)
         await _publish(producer, Topic.REGISTRATION, booked)
         await _publish(producer, Topic.REGISTRATION, booked)
+        suggested = _suggested(mentor, association)
+        await _publish(producer, Topic.REGISTRATION, suggested)
+        await _publish(producer, Topic.REGISTRATION, suggested)
 
         # The broker is shared by the whole session: other tests' members pass through these topics
         # too, so only the e-mails to this test's two people are counted.
@@ -79,16 +82,17 @@ async def test_messages_on_the_broker_become_emails_once(
             mine = [m for m in mail.messages if mentor.hex in str(m["To"]) or mentee.hex in str(m["To"])]
             return sorted((str(m["To"]), str(m["Subject"])) for m in mine)
 
-        await eventually(ours, until=lambda mine: len(mine) >= 4, timeout=90, interval=0.2)
+        await eventually(ours, until=lambda mine: len(mine) >= 5, timeout=90, interval=0.2)
         await asyncio.sleep(2)  # time for a duplicate to show up
         assert ours() == [
+            (f"Marc Mentor <{mentor.hex}@example.org>", "An event you may like"),
             (f"Marc Mentor <{mentor.hex}@example.org>", "Someone would welcome your support as a mentor"),
             (f"Marc Mentor <{mentor.hex}@example.org>", "Welcome to Fellowship"),
             (f"Mia Mentee <{mentee.hex}@example.org>", "Welcome to Fellowship"),
             (f"Mia Mentee <{mentee.hex}@example.org>", "Your place is booked"),
         ]
         entries = await service.pool.fetchval("SELECT count(*) FROM inbox_entries WHERE member_id = $1", mentor)
-        assert entries == 2
+        assert entries == 3
 
         # the mentee is erased: membership's tombstone on the contact topic
         await producer.send_and_wait(Topic.CONTACT, value=None, key=str(mentee).encode())
@@ -137,6 +141,18 @@ def _booked(member: UUID, association: UUID) -> Envelope:
         title="Moving gently: an evening with a physiotherapist",
         starts_at=datetime(2030, 2, 3, 18, tzinfo=UTC),
         places=1,
+    )
+    return new_envelope(data, source="events")
+
+
+def _suggested(member: UUID, association: UUID) -> Envelope:
+    data = ConferenceSuggested(
+        conference_id=uuid4(),
+        member_id=member,
+        association_id=association,
+        kind="conference",
+        title="Living with migraine: what helps",
+        starts_at=datetime(2030, 3, 3, 18, tzinfo=UTC),
     )
     return new_envelope(data, source="events")
 

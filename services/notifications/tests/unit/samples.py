@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from shared.contracts.envelope import MessageData
 from shared.contracts.events import (
+    ConferenceSuggested,
     EventCancelled,
     EventRescheduled,
     OfferExpired,
@@ -82,4 +83,7 @@ def payloads() -> dict[str, MessageData]:
         ),
         "registration.event_cancelled": EventCancelled(**place),
         "registration.reminder": Reminder(**place, which="hour_before"),
+        "registration.suggested": ConferenceSuggested(
+            **{k: v for k, v in place.items() if k != "registration_id"}  # no place yet: a suggestion
+        ),
     }

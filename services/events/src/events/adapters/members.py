@@ -7,19 +7,53 @@ from uuid import UUID
 import asyncpg
 
 
-async def upsert_person(conn: asyncpg.Connection, member_id: UUID, conditions: list[str]) -> None:
+async def upsert_person(conn: asyncpg.Connection, member_id: UUID, conditions: list[str], *, health_data: bool) -> None:
     await conn.execute(
-        "INSERT INTO people (member_id, conditions) VALUES ($1, $2)"
-        " ON CONFLICT (member_id) DO UPDATE SET conditions = EXCLUDED.conditions, updated_at = now()",
+        "INSERT INTO people (member_id, conditions, health_data) VALUES ($1, $2, $3)"
+        " ON CONFLICT (member_id) DO UPDATE"
+        " SET conditions = EXCLUDED.conditions, health_data = EXCLUDED.health_data, updated_at = now()",
         member_id,
-        sorted(set(conditions)),
+        sorted(set(conditions)) if health_data else [],
+        health_data,
     )
 
 
-async def set_conditions(conn: asyncpg.Connection, member_id: UUID, conditions: list[str]) -> None:
-    """Only for a person already known (facts about people arrive after their first join)."""
+async def set_health_data_consent(conn: asyncpg.Connection, member_id: UUID, granted: bool) -> None:
+    """Withdrawn, the person's condition codes go: without the consent events may not use them."""
     await conn.execute(
-        "UPDATE people SET conditions = $2, updated_at = now() WHERE member_id = $1", member_id, sorted(set(conditions))
+        "UPDATE people SET health_data = $2, conditions = CASE WHEN $2 THEN conditions ELSE '{}' END,"
+        " updated_at = now() WHERE member_id = $1",
+        member_id,
+        granted,
+    )
+
+
+async def matching_members(
+    conn: asyncpg.Connection, associations: list[UUID], codes: list[str]
+) -> list[tuple[UUID, UUID]]:
+    """(member id, association id) of the active members of `associations` who consented to the use of their
+    health data and have a condition related to one of `codes` by the ICD-10 hierarchy: the same code, or
+    one within the other (a person with G43.1 for an event about G43, and one with G43 for G43.1). Once per
+    person, with the first of their associations among the hosts."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (p.member_id) p.member_id, m.association_id FROM people p"
+        " JOIN memberships m ON m.member_id = p.member_id AND m.active AND m.association_id = ANY($1::uuid[])"
+        " WHERE p.health_data AND EXISTS (SELECT 1 FROM unnest(p.conditions) AS mine, unnest($2::text[]) AS its"
+        " WHERE starts_with(mine, its) OR starts_with(its, mine))"
+        " ORDER BY p.member_id, array_position($1::uuid[], m.association_id)",
+        associations,
+        codes,
+    )
+    return [(row["member_id"], row["association_id"]) for row in rows]
+
+
+async def set_conditions(conn: asyncpg.Connection, member_id: UUID, conditions: list[str]) -> None:
+    """Only for a person already known (facts about people arrive after their first join), and kept only
+    while they consent to the use of their health data."""
+    await conn.execute(
+        "UPDATE people SET conditions = $2, updated_at = now() WHERE member_id = $1 AND health_data",
+        member_id,
+        sorted(set(conditions)),
     )
 
 

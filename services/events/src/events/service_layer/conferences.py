@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from events.adapters import conferences, registrations
+from events.adapters import conferences, members, registrations
 from events.domain import reminders
 from events.domain.conferences import Conference
 from events.service_layer.registrations import RULES, place_facts
@@ -20,6 +20,7 @@ from shared.contracts.events import (
     ConferenceCancelled,
     ConferencePublished,
     ConferenceRescheduled,
+    ConferenceSuggested,
     EventCancelled,
     EventRescheduled,
 )
@@ -64,7 +65,29 @@ async def publish(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, *,
                 co_hosts=conference.co_hosts,
             ),
         )
+        await _suggest(conn, conference)
         return await _get(conn, conference_id)
+
+
+async def _suggest(conn: asyncpg.Connection, conference: Conference) -> None:
+    """Tell the hosts' members whose conditions the event is for; events decides who, so the message says
+    only which event (notifications never learns anyone's conditions). An event for no condition in
+    particular is told to nobody this way: people find it in the list."""
+    if not conference.conditions:
+        return
+    found = await members.matching_members(conn, conference.hosts, list(conference.conditions))
+    for member_id, association_id in found:
+        await enqueue(
+            conn,
+            ConferenceSuggested(
+                conference_id=conference.conference_id,
+                member_id=member_id,
+                association_id=association_id,
+                kind=conference.kind,
+                title=conference.title,
+                starts_at=conference.starts_at,
+            ),
+        )
 
 
 async def reschedule(

@@ -7,7 +7,14 @@ import asyncpg
 from events.adapters import members
 from events.service_layer import registrations
 from shared.contracts.envelope import MessageData
-from shared.contracts.membership import ConditionsChanged, MemberErased, MemberJoined, MemberLeft, RolesChanged
+from shared.contracts.membership import (
+    ConditionsChanged,
+    ConsentChanged,
+    MemberErased,
+    MemberJoined,
+    MemberLeft,
+    RolesChanged,
+)
 from shared.dependencies import utc_now
 
 
@@ -15,7 +22,8 @@ async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> N
     """Apply one member fact; types events does not need are ignored."""
     match data:
         case MemberJoined():
-            await members.upsert_person(conn, data.member_id, list(data.conditions))
+            consented = "health_data" in data.consents
+            await members.upsert_person(conn, data.member_id, list(data.conditions), health_data=consented)
             await members.upsert_membership(conn, data.member_id, data.association_id, list(data.roles), active=True)
         case MemberLeft():
             await members.deactivate_membership(conn, data.member_id, data.association_id)
@@ -23,6 +31,8 @@ async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> N
             await members.set_roles(conn, data.member_id, data.association_id, list(data.roles))
         case ConditionsChanged():
             await members.set_conditions(conn, data.member_id, list(data.conditions))
+        case ConsentChanged(kind="health_data"):
+            await members.set_health_data_consent(conn, data.member_id, data.granted)
         case MemberErased():
             await members.delete_person(conn, data.member_id)
             await registrations.forget_member(conn, data.member_id, utc_now())

@@ -59,6 +59,8 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.event_rescheduled": (Rule("member", "event_rescheduled", "conferences"),),
     "registration.event_cancelled": (Rule("member", "event_cancelled", "conferences"),),
     "registration.reminder": (Rule("member", "event_reminder", "conferences", urgent=True),),
+    # events chose the person by their conditions; the message names only the event
+    "registration.suggested": (Rule("member", "conference_suggested", "conferences"),),
 }
 
 # Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's
