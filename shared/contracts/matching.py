@@ -99,8 +99,23 @@ class FeedbackRecorded(MatchMessage):
     rating: int = Field(ge=1, le=5)
 
 
+class SuggestedEvent(BaseModel):
+    """An upcoming conference or circle of the mentee's association for one of their conditions."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    conference_id: UUID
+    kind: Literal["conference", "circle"]
+    title: str
+    starts_at: datetime
+
+
 class RequestUnmatched(MatchMessage):
+    """No mentor can be proposed yet: why, roughly how long others waited, and meanwhile (no dead end) the
+    soonest events of the association for the mentee's conditions."""
+
     event_type: ClassVar[str] = "request.unmatched"
     event_version: ClassVar[int] = 1
     reason: UnmatchedReason
     estimated_wait_days: int | None = Field(default=None, description="from recent history; None when unknown")
+    suggestions: list[SuggestedEvent] = Field(default_factory=list, max_length=3)

@@ -12,11 +12,16 @@ from uuid import UUID, uuid4
 import asyncpg
 import pytest
 
+from matching.entrypoints.consumers import GROUP
 from matching.service_layer import matcher as matcher_module
 from matching.service_layer.matcher import Matcher, Snapshot, load_snapshot, plan
 from matching.service_layer.proposals import propose
+from matching.service_layer.upcoming_events import apply_conference_message
 from matching.settings import MatcherSettings
+from shared.contracts import new_envelope
+from shared.contracts.events import ConferenceCancelled, ConferencePublished
 from shared.contracts.membership import ConsentChanged, MemberErased, MemberLeft, ProfileUpdated
+from shared.db.inbox import apply_once
 from shared.testing.eventually import eventually
 from shared.testing.plugin import ServiceDatabase
 
@@ -348,3 +353,47 @@ async def test_association_weights_decide_between_mentors(facts: Facts) -> None:
     # preference points fewer)
     assert await facts.pool.fetchval("SELECT mentor_id FROM proposals") == by_phone
     assert await facts.pool.fetchval("SELECT load FROM mentors WHERE member_id = $1", experienced) == 0
+
+
+async def test_a_request_no_mentor_can_take_points_to_the_associations_events_for_the_condition(
+    facts: Facts,
+) -> None:
+    association, elsewhere = uuid4(), uuid4()
+    now = datetime.now(UTC)
+
+    def published(title: str, codes: list[str], starts_in: timedelta, host: UUID = association) -> ConferencePublished:
+        starts_at = now + starts_in
+        return ConferencePublished(
+            conference_id=uuid4(),
+            association_id=host,
+            kind="circle",
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            time_zone="Europe/Paris",
+            languages=["fr"],
+            audience=["patients"],
+            conditions=codes,
+            capacity=8,
+        )
+
+    later = published("Migraine: the long view", ["G43"], timedelta(days=20))
+    soon = published("Newly diagnosed with migraine", ["G43.1"], timedelta(days=5))
+    cancelled = published("Cancelled", ["G43"], timedelta(days=2))
+    for data in (
+        later,
+        soon,
+        cancelled,
+        published("Another association's", ["G43"], timedelta(days=1), host=elsewhere),
+        published("Fibromyalgia", ["M79.7"], timedelta(days=1)),
+        published("For everyone", [], timedelta(days=1)),
+        ConferenceCancelled(conference_id=cancelled.conference_id, association_id=association),
+    ):
+        assert await apply_once(facts.pool, GROUP, new_envelope(data, source="events"), apply_conference_message)
+    await facts.mentee(association, conditions=["G43.1"])  # nobody mentors migraine here
+
+    await Matcher(facts.pool, MatcherSettings()).run_once()
+
+    [unmatched] = await facts.messages("request.unmatched")
+    assert unmatched["reason"] == "no_mentor_for_condition"
+    assert [s["title"] for s in unmatched["suggestions"]] == [soon.title, later.title], "soonest first"

@@ -24,6 +24,7 @@ from shared.contracts.matching import (
     MentorshipEnded,
     RequestUnmatched,
     Slot,
+    SuggestedEvent,
 )
 from shared.contracts.membership import MemberJoined, MentorApproved
 
@@ -72,6 +73,14 @@ def payloads() -> dict[str, MessageData]:
             association_id=ASSOCIATION,
             reason="no_mentor_for_condition",
             estimated_wait_days=12,
+            suggestions=[
+                SuggestedEvent(
+                    conference_id=CONFERENCE,
+                    kind="circle",
+                    title="Newly diagnosed: a circle on Tuesdays",
+                    starts_at=datetime(2030, 2, 5, 17, tzinfo=UTC),
+                )
+            ],
         ),
         "mentorship.ended": MentorshipEnded(**match, mentor_id=MENTOR, outcome="completed"),
         "registration.confirmed": RegistrationConfirmed(**place, places=2),

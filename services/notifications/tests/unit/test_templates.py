@@ -89,3 +89,10 @@ def test_without_names_the_text_still_reads() -> None:
 def test_an_unsupported_locale_falls_back_to_english() -> None:
     email = render("member.joined", "welcome", "member", False, "de-DE")
     assert email.subject == "Welcome to Fellowship"
+
+
+@pytest.mark.parametrize(("locale", "when"), [("en", "Tuesday 5 February 2030, 18:00"), ("fr", "mardi 5 février 2030")])
+def test_a_mentee_still_waiting_reads_the_events_coming_up_for_them(locale: str, when: str) -> None:
+    email = render("request.unmatched", "request_unmatched", "mentee", False, locale)
+    for part in (email.text, email.html):
+        assert "Newly diagnosed: a circle on Tuesdays" in part and when in part, part

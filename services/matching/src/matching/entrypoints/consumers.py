@@ -8,6 +8,7 @@ from faststream import Context
 from faststream.kafka import KafkaBroker
 
 from matching.service_layer.members import apply_member_message
+from matching.service_layer.upcoming_events import apply_conference_message
 from shared.contracts import Envelope, Topic
 from shared.db.inbox import apply_once
 from shared.dependencies import STATE_KEY, Dependencies
@@ -21,3 +22,7 @@ def register(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     @subscriber(broker, Topic.MEMBER, group=GROUP, settings=kafka)
     async def on_member(envelope: Envelope, deps: Deps) -> None:
         await apply_once(deps.database, GROUP, envelope, apply_member_message)
+
+    @subscriber(broker, Topic.CONFERENCE, group=GROUP, settings=kafka)
+    async def on_conference(envelope: Envelope, deps: Deps) -> None:
+        await apply_once(deps.database, GROUP, envelope, apply_conference_message)

@@ -2,7 +2,8 @@
 
 The reason comes from the rules (`explain_unmatched`), or is `no_consent` when the mentee withdrew a
 consent matching needs. The estimated wait is the median number of days from request to first proposal
-in the mentee's association over the last 90 days (None without such history). `request.unmatched` is
+in the mentee's association over the last 90 days (None without such history). No dead end: the message
+carries the association's soonest events for the mentee's conditions (from `events.conference.v1`). `request.unmatched` is
 published when the reason differs from the one last recorded: a request that was proposed and came back
 (declined, expired) starts afresh, so it is told again.
 """
@@ -16,7 +17,7 @@ from typing import cast
 
 import asyncpg
 
-from matching.adapters import requests
+from matching.adapters import requests, upcoming_events
 from matching.adapters.pool import OpenRequest
 from shared.contracts.matching import RequestUnmatched, UnmatchedReason
 from shared.db.outbox import enqueue
@@ -56,6 +57,7 @@ async def record_unmatched(pool: asyncpg.Pool, unmatched: Sequence[Unmatched], n
                     association_id=request.association_id,
                     reason=cast(UnmatchedReason, item.reason),
                     estimated_wait_days=wait,
+                    suggestions=await upcoming_events.for_member(conn, request.member_id, request.association_id, now),
                 )
                 await enqueue(conn, message)
                 published += 1
