@@ -61,12 +61,12 @@ class ConferenceCancelled(ConferenceMessage):
     reason: str = ""
 
 
-class RegistrationMessage(MessageData):
-    """What notifications needs to write to the person: which event (its title and start), never their needs."""
+class EventForPerson(MessageData):
+    """What notifications needs to write to one person about an event: which (its title and start), never
+    their needs or conditions."""
 
     topic: ClassVar[Topic] = Topic.REGISTRATION
     conference_id: UUID
-    registration_id: UUID
     member_id: UUID
     association_id: UUID = Field(description="the host association")
     kind: Kind
@@ -75,6 +75,12 @@ class RegistrationMessage(MessageData):
 
     def subject(self) -> str:
         return str(self.conference_id)
+
+
+class RegistrationMessage(EventForPerson):
+    """About the person's place (or position in line) at the event."""
+
+    registration_id: UUID
 
 
 class RegistrationConfirmed(RegistrationMessage):
@@ -136,20 +142,10 @@ class Reminder(RegistrationMessage):
     which: Literal["day_before", "hour_before"]
 
 
-class ConferenceSuggested(MessageData):
+class ConferenceSuggested(EventForPerson):
     """A newly published event is for one of the person's conditions (events decided, by the ICD-10 hierarchy,
-    among members of a host association who consented to the use of their health data). Which condition
-    is not said: notifications never learns anyone's conditions."""
+    among members of a host association who consented to the use of their health data; `association_id` is
+    the host they belong to). Which condition is not said: notifications never learns anyone's conditions."""
 
-    topic: ClassVar[Topic] = Topic.REGISTRATION
     event_type: ClassVar[str] = "registration.suggested"
     event_version: ClassVar[int] = 1
-    conference_id: UUID
-    member_id: UUID
-    association_id: UUID = Field(description="the host association the person belongs to")
-    kind: Kind
-    title: str
-    starts_at: datetime
-
-    def subject(self) -> str:
-        return str(self.conference_id)
