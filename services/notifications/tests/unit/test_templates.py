@@ -96,3 +96,14 @@ def test_a_mentee_still_waiting_reads_the_events_coming_up_for_them(locale: str,
     email = render("request.unmatched", "request_unmatched", "mentee", False, locale)
     for part in (email.text, email.html):
         assert "Newly diagnosed: a circle on Tuesdays" in part and when in part, part
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_an_unmatched_message_from_before_suggestions_still_renders(locale: str) -> None:
+    data: dict[str, Any] = payloads()["request.unmatched"].model_dump(mode="json")
+    del data["suggestions"]  # as matching sent it before it knew of events
+    reader = Reader("Ada Lovelace", locale, "Europe/Paris", "mentee", None)
+    email = Templates().render(
+        "request_unmatched", locale, template_context("request_unmatched", data, reader, LINKS, UNSUBSCRIBE)
+    )
+    assert "Ada Lovelace" in email.text
