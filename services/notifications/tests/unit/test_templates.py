@@ -10,7 +10,7 @@ import pytest
 from notifications.adapters.templates import Templates
 from notifications.domain.dispatch import Role, messages_for
 from notifications.domain.links import Links
-from notifications.domain.rendering import Reader, template_context
+from notifications.domain.rendering import Reader, template_context, template_data
 
 from .samples import ICD_CODES, MATCH, payloads
 
@@ -34,7 +34,7 @@ CASES = [
 
 
 def render(event_type: str, template: str, role: Role, with_peer: bool, locale: str, name: str = "Ada Lovelace"):  # type: ignore[no-untyped-def]
-    data: dict[str, Any] = payloads()[event_type].model_dump(mode="json")
+    data = template_data(event_type, payloads()[event_type].model_dump(mode="json"))  # what deliveries keep
     reader = Reader(name, locale, "Europe/Paris", role, "Grace Hopper" if with_peer else None)
     return Templates().render(template, locale, template_context(template, data, reader, LINKS, UNSUBSCRIBE))
 
