@@ -114,7 +114,7 @@ GATEWAY_DIR := services/gateway
 i18n: install
 	cd $(GATEWAY_DIR) && ../../$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header \
 	  -o ../../.tools/messages.pot .
-	$(BIN)/pybabel update -i .tools/messages.pot -d $(GATEWAY_DIR)/src/gateway/locale -w 100 --ignore-obsolete
+	$(BIN)/pybabel update -i .tools/messages.pot -d $(GATEWAY_DIR)/src/gateway/locale -w 100 --ignore-obsolete --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(ASYNCAPI_TOOL)/node_modules $(WEB_TOOL)/node_modules .pytest_cache .mypy_cache .ruff_cache

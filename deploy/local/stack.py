@@ -29,6 +29,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 from cryptography.fernet import Fernet
+from demo_events import load_demo_events
 
 from shared.db.migrations import apply_migrations
 from shared.db.outbox import pending_count
@@ -99,6 +100,8 @@ class Stack:
             raise failed.exceptions[0] from None
         await self._wait_ready(timeout=float(os.environ.get("FELLOWSHIP_READY_TIMEOUT", 180)))
         await self._run([str(BIN / "fellowship-membership"), "seed-demo"], self._service_env(SERVICES[0]))
+        made = await load_demo_events(self._url_of("membership"), self._url_of("events"))
+        say(f"demo events: {made} conferences and circles made")
         say(f"ready in {time.monotonic() - started:.1f}s")
         self._print_urls()
 
@@ -144,6 +147,10 @@ class Stack:
         migrations = ROOT / "services" / spec.name / "migrations"
         await asyncio.to_thread(apply_migrations, self.database_urls[spec.name], migrations)
         self._start_service(spec)
+
+    @staticmethod
+    def _url_of(name: str) -> str:
+        return f"http://127.0.0.1:{next(spec.port for spec in EVERY if spec.name == name)}"
 
     def _service_env(self, spec: ServiceSpec) -> dict[str, str]:
         env = {

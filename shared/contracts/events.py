@@ -78,9 +78,13 @@ class EventForPerson(MessageData):
 
 
 class RegistrationMessage(EventForPerson):
-    """About the person's place (or position in line) at the event."""
+    """About the person's place (or position in line) at the event, with what the person's calendar entry
+    needs besides the title and start (notifications attaches it to the e-mails that change a calendar)."""
 
     registration_id: UUID
+    ends_at: datetime | None = Field(default=None, description="absent only from messages sent before 2026-12")
+    time_zone: str | None = Field(default=None, description="the host's IANA time zone, e.g. Europe/Paris")
+    sequence: int = Field(default=0, ge=0, description="the calendar entry's SEQUENCE: one more per reschedule")
 
 
 class RegistrationConfirmed(RegistrationMessage):
@@ -124,7 +128,6 @@ class EventRescheduled(RegistrationMessage):
     event_type: ClassVar[str] = "registration.event_rescheduled"
     event_version: ClassVar[int] = 1
     previous_starts_at: datetime
-    sequence: int
 
 
 class EventCancelled(RegistrationMessage):

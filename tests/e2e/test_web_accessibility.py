@@ -167,6 +167,24 @@ async def walk_member_pages(page: Page, walk: Walk) -> None:
     await walk.check(page, "applied")
     await walk.visit(page, "/my-data/erase")
     await walk.error(page)  # the box not ticked
+    await walk_event_pages(page, walk)
+
+
+async def walk_event_pages(page: Page, walk: Walk) -> None:
+    await walk.visit(page, "/events")
+    coming = await api(page, "events/conferences/")
+    talk = next(c for c in coming if c["title"].startswith("Living well with fibromyalgia"))
+    full = next(c for c in coming if c["places_left"] == 0)
+    await walk.visit(page, f"/events/{full['conference_id']}")  # the waiting list offered
+    await walk.visit(page, f"/events/{talk['conference_id']}")
+    await submit(page)
+    await walk.check(page, "registered")
+    await page.locator("main form:has(input[value=cancel]) button").click()
+    await walk.check(page, "error")  # giving up the place without ticking the box
+    await page.check("#confirm")
+    await page.locator("main form:has(input[value=cancel]) button").click()
+    await walk.check(page, "place given up")
+    await walk.visit(page, f"/events/{uuid4()}")  # no such event
 
 
 async def walk_mentor_pages(web: Web, newcomer: Page, walk: Walk) -> None:

@@ -137,9 +137,11 @@ async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     assert "/sign-in" not in page.url, await page.locator("main").inner_text()
 
 
-async def onboard(page: Page, *, association: str, condition: str, year: str, evenings: tuple[int, ...]) -> None:
+async def onboard(
+    page: Page, *, association: str, condition: str, year: str, evenings: tuple[int, ...], mentor: bool = True
+) -> None:
     """Consents (all but federation matching), the association, the profile as it is, one condition, free
-    evenings on the given weekdays, then yes to a mentor and the check page."""
+    evenings on the given weekdays, then yes to a mentor and the check page (or not now, and home)."""
     await page.goto("/welcome")
     for kind in ("health_data", "peer_matching", "email"):
         await page.check(f"#consent-{kind}")
@@ -158,9 +160,9 @@ async def onboard(page: Page, *, association: str, condition: str, year: str, ev
     for weekday in evenings:
         await page.check(f"#slot-{weekday}-evening")
     await submit(page)
-    await page.check("#wants")
+    await page.check("#wants" if mentor else "#wants-no")
     await submit(page)
-    await page.wait_for_url("**/welcome/check")
+    await page.wait_for_url("**/welcome/check" if mentor else "**/home")
 
 
 async def api(page: Page, path: str) -> Any:

@@ -73,3 +73,20 @@ async def test_an_event_for_no_condition_is_suggested_to_nobody(api: Api) -> Non
     await api.conference(host, conditions=[])
 
     assert await api.messages("registration.suggested") == []
+
+
+async def test_the_list_marks_the_events_for_the_callers_conditions_and_only_with_their_consent(api: Api) -> None:
+    host = api.member(None, "admin")
+    reader = api.member(host.association_id)
+    await apply(api, joined(reader.member_id, host.association_id, ["G43.1"]))
+    for_migraine = await api.conference(host, conditions=["G43"])
+    for_pain = await api.conference(host, conditions=["M79.7"], title="Fibromyalgia: sleep and pain")
+
+    async def marked() -> dict[str, bool]:
+        answer = await api.client.get("/conferences/", headers=reader.headers)
+        assert answer.status_code == 200, answer.text
+        return {c["conference_id"]: c["for_your_conditions"] for c in answer.json()}
+
+    assert await marked() == {for_migraine["conference_id"]: True, for_pain["conference_id"]: False}
+    await apply(api, ConsentChanged(member_id=reader.member_id, kind="health_data", granted=False, version="2026-01"))
+    assert await marked() == {for_migraine["conference_id"]: False, for_pain["conference_id"]: False}

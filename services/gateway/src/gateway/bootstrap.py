@@ -26,6 +26,7 @@ from gateway.entrypoints.consumers import register
 from gateway.entrypoints.http.account import AccountController
 from gateway.entrypoints.http.admin import AssociationAdminController, FederationController
 from gateway.entrypoints.http.errors import PAGE_EXCEPTION_HANDLERS
+from gateway.entrypoints.http.events import EventsController
 from gateway.entrypoints.http.inbox import InboxController
 from gateway.entrypoints.http.mentoring import MentoringController
 from gateway.entrypoints.http.middleware import (
@@ -55,6 +56,7 @@ SPEC = ServiceSpec(
         AccountController,
         WelcomeController,
         MentoringController,
+        EventsController,
         InboxController,
         AssociationAdminController,
         FederationController,
@@ -77,7 +79,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.globals.update(local_time=i18n.local_time, local_date=i18n.local_date)
+    environment.globals.update(local_time=i18n.local_time, local_clock=i18n.local_clock, local_date=i18n.local_date)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 

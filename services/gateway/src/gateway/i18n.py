@@ -103,6 +103,13 @@ def local_time(value: str | datetime | None, time_zone: str | None) -> str:
     return format_datetime(_instant(value, time_zone), "EEEE d MMMM, HH:mm", locale=current())
 
 
+def local_clock(value: str | datetime | None, time_zone: str | None) -> str:
+    """The time of day only ("19:30"), for the end of something whose start `local_time` gave."""
+    if not value:
+        return ""
+    return format_datetime(_instant(value, time_zone), "HH:mm", locale=current())
+
+
 def local_date(value: str | datetime | None, time_zone: str | None) -> str:
     """A day as the person reads it ("4 December 2026")."""
     if not value:

@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from icalendar import Calendar
 
 from notifications.bootstrap import MIGRATIONS, NotificationsServiceSettings, bootstrap
 from notifications.entrypoints.consumers import GROUP
@@ -94,6 +95,22 @@ async def test_messages_on_the_broker_become_emails_once(
         entries = await service.pool.fetchval("SELECT count(*) FROM inbox_entries WHERE member_id = $1", mentor)
         assert entries == 3
 
+        # the confirmation carries the calendar entry, read back by a third-party parser at the right instants
+        confirmation = next(
+            m for m in mail.messages if m["Subject"] == "Your place is booked" and mentee.hex in m["To"]
+        )
+        files = [part for part in confirmation.walk() if part.get_content_type() == "text/calendar"]
+        assert len(files) == 1 and files[0].get_filename() == "event.ics", confirmation.as_string()[:2000]
+        calendar = Calendar.from_ical(files[0].get_payload(decode=True))
+        event = calendar.walk("VEVENT")[0]
+        assert (
+            str(calendar["METHOD"]) == "PUBLISH"
+            and str(event["UID"]) == f"{booked.data['conference_id']}@events.fellowship"
+        )
+        assert event.decoded("DTSTART") == datetime(2030, 2, 3, 18, tzinfo=UTC)
+        assert event.decoded("DTEND") == datetime(2030, 2, 3, 19, 30, tzinfo=UTC)
+        assert str(event.decoded("DTSTART").tzinfo) == "Europe/Paris"  # written in the host's zone
+
         # the mentee is erased: membership's tombstone on the contact topic
         await producer.send_and_wait(Topic.CONTACT, value=None, key=str(mentee).encode())
         await _until(lambda: _known(service.pool, mentee), False)
@@ -140,6 +157,8 @@ def _booked(member: UUID, association: UUID) -> Envelope:
         kind="conference",
         title="Moving gently: an evening with a physiotherapist",
         starts_at=datetime(2030, 2, 3, 18, tzinfo=UTC),
+        ends_at=datetime(2030, 2, 3, 19, 30, tzinfo=UTC),
+        time_zone="Europe/Paris",
         places=1,
     )
     return new_envelope(data, source="events")

@@ -2,6 +2,10 @@ from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from uuid import uuid4
 
+import pytest
+from icalendar import Calendar
+
+from notifications.domain.calendar_attachment import calendar_attachment
 from notifications.domain.email_message import RenderedEmail, compose, message_id_for
 from notifications.domain.locales import pick_locale
 
@@ -38,3 +42,32 @@ def test_locales() -> None:
         "en",
         "en",
     ]
+
+
+@pytest.mark.parametrize(
+    ("template", "method"),
+    [("registration_confirmed", "PUBLISH"), ("event_rescheduled", "PUBLISH"), ("event_cancelled", "CANCEL")],
+)
+def test_an_email_that_changes_a_calendar_carries_the_entry_in_the_hosts_zone(template: str, method: str) -> None:
+    data = {
+        "conference_id": "0b5a3c8e-7d69-4c5b-9a6a-8a0b1f1e2d3c",
+        "title": "Moving gently",
+        "starts_at": "2030-03-31T16:00:00Z",  # the day after Paris moves to summer time: 18:00 there
+        "ends_at": "2030-03-31T17:30:00Z",
+        "time_zone": "Europe/Paris",
+        "sequence": 2,
+    }
+    attached = calendar_attachment(template, data, datetime(2030, 3, 1, tzinfo=UTC))
+    assert attached is not None and attached.params == {"method": method}
+    calendar = Calendar.from_ical(attached.content)
+    event = calendar.walk("VEVENT")[0]
+    assert str(calendar["METHOD"]) == method and int(event["SEQUENCE"]) == 2
+    assert event.decoded("DTSTART").isoformat() == "2030-03-31T18:00:00+02:00"
+    assert (str(event["STATUS"]) == "CANCELLED") == (method == "CANCEL")
+
+
+def test_other_emails_and_messages_from_before_the_entry_carry_no_calendar() -> None:
+    data = {"conference_id": "0b5a3c8e-7d69-4c5b-9a6a-8a0b1f1e2d3c", "title": "x", "starts_at": "2030-03-31T16:00:00Z"}
+    assert calendar_attachment("registration_confirmed", data, datetime(2030, 3, 1, tzinfo=UTC)) is None
+    full = {**data, "ends_at": "2030-03-31T17:00:00Z", "time_zone": "Europe/Paris"}
+    assert calendar_attachment("event_reminder", full, datetime(2030, 3, 1, tzinfo=UTC)) is None

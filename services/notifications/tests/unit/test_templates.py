@@ -107,3 +107,12 @@ def test_an_unmatched_message_from_before_suggestions_still_renders(locale: str)
         "request_unmatched", locale, template_context("request_unmatched", data, reader, LINKS, UNSUBSCRIBE)
     )
     assert "Ada Lovelace" in email.text
+
+
+@pytest.mark.parametrize(
+    "event_type", sorted(t for t in payloads() if t.startswith("registration.") and messages_for(payloads()[t]))
+)
+def test_an_email_about_an_event_links_to_its_page(event_type: str) -> None:
+    (message,) = messages_for(payloads()[event_type])
+    email = render(event_type, message.rule.template, "member", False, "en")
+    assert "https://web.example/events/" + str(payloads()[event_type].conference_id) in email.text  # type: ignore[attr-defined]

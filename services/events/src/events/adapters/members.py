@@ -47,6 +47,12 @@ async def matching_members(
     return [(row["member_id"], row["association_id"]) for row in rows]
 
 
+async def codes_of(conn: asyncpg.Connection, member_id: UUID) -> list[str]:
+    """The person's condition codes, while they consent to the use of their health data (else none)."""
+    codes = await conn.fetchval("SELECT conditions FROM people WHERE member_id = $1 AND health_data", member_id)
+    return list(codes or [])
+
+
 async def set_conditions(conn: asyncpg.Connection, member_id: UUID, conditions: list[str]) -> None:
     """Only for a person already known (facts about people arrive after their first join), and kept only
     while they consent to the use of their health data."""

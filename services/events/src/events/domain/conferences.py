@@ -39,6 +39,11 @@ class Conference:
     def hosts(self) -> list[UUID]:
         return [self.association_id, *self.co_hosts]
 
+    def is_for(self, codes: list[str]) -> bool:
+        """Whether a person with condition `codes` is who the event is for, by the ICD-10 hierarchy: the same code,
+        or one within the other (G43.1 for an event about G43, and G43 for one about G43.1)."""
+        return any(mine.startswith(its) or its.startswith(mine) for mine in codes for its in self.conditions)
+
     def check_open(self, now: datetime) -> None:
         """Raise Conflict unless people can register now."""
         if self.status != "published":

@@ -131,7 +131,6 @@ async def reschedule(
                     EventRescheduled(
                         **place_facts(moved, registration),
                         previous_starts_at=conference.starts_at,
-                        sequence=moved.sequence,
                     ),
                 )
         return moved
@@ -177,9 +176,13 @@ async def visible(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) ->
     return conference
 
 
-async def upcoming(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> list[Conference]:
+async def upcoming(pool: asyncpg.Pool, caller: Principal, *, clock: Clock = utc_now) -> list[tuple[Conference, bool]]:
+    """What is coming, soonest first, each with whether it is for the caller's conditions (known to events only
+    while they consent to the use of their health data)."""
     async with pool.acquire() as conn:
-        return await conferences.upcoming(conn, clock())
+        coming = await conferences.upcoming(conn, clock())
+        codes = await members.codes_of(conn, caller.member_id)
+    return [(conference, conference.is_for(codes)) for conference in coming]
 
 
 async def _get(conn: asyncpg.Connection, conference_id: UUID) -> Conference:

@@ -17,9 +17,10 @@ import asyncpg
 
 from events.adapters import conferences, registrations
 from events.domain import reminders
-from events.domain.calendar import calendar_file
+from events.domain.calendar import entry_of
 from events.domain.conferences import Conference
 from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
+from shared.calendar import calendar_file
 from shared.contracts.events import (
     OfferExpired,
     PlaceOffered,
@@ -128,7 +129,7 @@ async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID,
             raise Conflict("you have no place yet, so there is nothing to put in your calendar")
         conference = await conferences.get(conn, registration.conference_id)
     assert conference is not None
-    return calendar_file(conference, cancelled=registration.status not in HOLDING, now=clock())
+    return calendar_file(entry_of(conference, cancelled=registration.status not in HOLDING), now=clock())
 
 
 async def mine(pool: asyncpg.Pool, caller: Principal) -> list[Registration]:
@@ -266,4 +267,7 @@ def place_facts(conference: Conference, registration: Registration) -> dict[str,
         "kind": conference.kind,
         "title": conference.title,
         "starts_at": conference.starts_at,
+        "ends_at": conference.ends_at,
+        "time_zone": conference.time_zone,
+        "sequence": conference.sequence,
     }

@@ -1,8 +1,10 @@
-"""An e-mail as it leaves: text and HTML parts, a stable Message-ID, one-click unsubscribe headers."""
+"""An e-mail as it leaves: text and HTML parts, a stable Message-ID, one-click unsubscribe headers, and any
+attached file (a calendar entry)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -20,6 +22,15 @@ class RenderedEmail:
     html: str
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    maintype: str
+    subtype: str
+    content: bytes
+    params: dict[str, str] = field(default_factory=dict)  # e.g. {"method": "PUBLISH"} for text/calendar
+
+
 def message_id_for(delivery_id: UUID) -> str:
     """The delivery's Message-ID: the same on every attempt, so mail systems can drop a resent copy."""
     return f"<{delivery_id}@{MESSAGE_ID_DOMAIN}>"
@@ -34,9 +45,11 @@ def compose(
     message_id: str,
     unsubscribe_link: str | None,
     date: datetime,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """The MIME message (multipart/alternative), with List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)
-    unless it is an account e-mail (`unsubscribe_link` None: a code or link the person asked for)."""
+    """The MIME message (multipart/alternative, inside multipart/mixed with `attachments`), with List-Unsubscribe
+    and List-Unsubscribe-Post (RFC 8058) unless it is an account e-mail (`unsubscribe_link` None: a code or link
+    the person asked for)."""
     message = EmailMessage()
     message["Subject"] = _one_line(rendered.subject)
     message["From"] = sender
@@ -49,6 +62,14 @@ def compose(
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    for attached in attachments:
+        message.add_attachment(
+            attached.content,
+            maintype=attached.maintype,
+            subtype=attached.subtype,
+            filename=attached.filename,
+            params=attached.params,
+        )
     return message
 
 

@@ -30,6 +30,17 @@ class Links:
                 return self.page("mentoring")
             case "mentor_approved":
                 return self.page("mentoring")
+            case (
+                "registration_confirmed"
+                | "registration_waitlisted"
+                | "place_offered"
+                | "offer_expired"
+                | "event_rescheduled"
+                | "event_cancelled"
+                | "event_reminder"
+                | "conference_suggested"
+            ):  # the event's page: the person's place, the offer to accept, the calendar file
+                return self.page(f"events/{data['conference_id']}")
             case "roles_changed":
                 return self.page(f"admin/{data['association_id']}/members")
             case "sign_in_code" | "registration_attempted":

@@ -44,6 +44,7 @@ from notifications.adapters import deliveries, recipients
 from notifications.adapters.deliveries import DueDelivery
 from notifications.adapters.smtp import DeliveryError
 from notifications.adapters.templates import Templates
+from notifications.domain.calendar_attachment import calendar_attachment
 from notifications.domain.delivery import Hold, Recipient, Send, Suppress, decide, retry_delay
 from notifications.domain.email_message import RenderedEmail, UnsendableAddress, compose
 from notifications.domain.links import Links
@@ -219,6 +220,7 @@ class EmailSender(NotifiedWorker):
         unsubscribe = self.links.unsubscribe(sign(recipient.member_id, due.category, self.secret))
         context = template_context(due.template, due.context["data"], reader, self.links, unsubscribe)
         rendered = self._render(due, recipient.locale, context)
+        calendar = calendar_attachment(due.template, due.context["data"], now)
         return compose(
             rendered,
             sender=self.sender_address,
@@ -227,6 +229,7 @@ class EmailSender(NotifiedWorker):
             message_id=due.message_id,
             unsubscribe_link=unsubscribe,
             date=now,
+            attachments=[calendar] if calendar else [],
         )
 
     def _render(self, due: DueDelivery, locale: str, context: dict[str, Any]) -> RenderedEmail:

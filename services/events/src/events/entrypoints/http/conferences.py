@@ -134,6 +134,12 @@ class ConferenceRead(BaseModel):
         return cls(**fields, places_left=conference.capacity - conference.held)
 
 
+class UpcomingRead(ConferenceRead):
+    for_your_conditions: bool = Field(
+        description="it is for one of your conditions (only when you agreed to the use of your health data)"
+    )
+
+
 class ConferenceController(Controller):
     path = "/conferences"
     tags = ["conferences"]
@@ -165,9 +171,13 @@ class ConferenceController(Controller):
         return ConferenceRead.of(await conferences.cancel(pool, caller, conference_id, data.reason))
 
     @get("/", operation_id="list_upcoming_conferences")
-    async def upcoming(self, pool: Pool, caller: Caller) -> list[ConferenceRead]:
-        """Published conferences and circles that have not started, soonest first."""
-        return [ConferenceRead.of(conference) for conference in await conferences.upcoming(pool)]
+    async def upcoming(self, pool: Pool, caller: Caller) -> list[UpcomingRead]:
+        """Published conferences and circles that have not started, soonest first, marked when they are for
+        your conditions."""
+        return [
+            UpcomingRead(**ConferenceRead.of(conference).model_dump(), for_your_conditions=yours)
+            for conference, yours in await conferences.upcoming(pool, caller)
+        ]
 
     @get("/{conference_id:uuid}", operation_id="get_conference")
     async def one(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:

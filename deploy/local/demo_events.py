@@ -1,0 +1,148 @@
+"""The demo's conferences and circles for `make run`, made as their hosts and members would make them: through
+membership's and events' HTTP APIs, signed in as the demo people (so every message on the topics, every
+e-mail and every calendar file is the real one). Runs after membership's demo data; safe on every start:
+an event whose title is already coming up is not made again.
+
+Per association an upcoming conference (a healthcare professional speaking); for the Chronic Pain Network
+also a weekly support circle and a small conference that is full, with a member on its waiting list, so a
+cancellation offers the place to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+DEMO_PASSWORD = "fellowship-demo"  # noqa: S105 (membership's documented demo password)
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    host: str  # the e-mail of an admin of the hosting association
+    title: str
+    description: str
+    in_days: int  # from today, at `at` in the host's time zone
+    at: time
+    minutes: int
+    time_zone: str
+    capacity: int
+    conditions: list[str]
+    languages: list[str]
+    kind: str = "conference"
+    accessibility: list[str] = field(default_factory=list)
+    registered: tuple[str, ...] = ()  # demo people with a place, then those in line (past the capacity)
+
+
+EVENTS = [
+    DemoEvent(
+        "nadia@example.org",
+        "Living well with fibromyalgia: sleep, pain and pacing",
+        "Dr Claire Martin, rheumatologist, explains what helps with sleep and pain, and how to pace your days."
+        " Then she answers your questions. In French, with English captions.",
+        in_days=9,
+        at=time(18, 0),
+        minutes=90,
+        time_zone="Europe/Paris",
+        capacity=100,
+        conditions=["M79.7"],
+        languages=["fr", "en"],
+        accessibility=["captions", "slides_in_advance"],
+    ),
+    DemoEvent(
+        "nadia@example.org",
+        "Migraine: new treatments explained",
+        "Dr Yann Leclerc, neurologist, walks through the newer migraine treatments and who they may suit."
+        " A small group, so there is time for everyone's questions.",
+        in_days=12,
+        at=time(17, 30),
+        minutes=60,
+        time_zone="Europe/Paris",
+        capacity=2,
+        conditions=["G43"],
+        languages=["en", "fr"],
+        registered=("amina@example.org", "grace@example.org", "tom@example.org"),
+    ),
+    DemoEvent(
+        "nadia@example.org",
+        "Newly diagnosed: a weekly support circle",
+        "A small group of members who were diagnosed in the last two years. We meet every week to share what"
+        " works and what does not. Led by Amina, a trained peer mentor.",
+        in_days=5,
+        at=time(18, 30),
+        minutes=60,
+        time_zone="Europe/Paris",
+        capacity=8,
+        conditions=["M79.7", "M54.5"],
+        languages=["fr"],
+        kind="circle",
+    ),
+    DemoEvent(
+        "oliver@example.org",
+        "Breathing and exercise with pulmonary fibrosis",
+        "Sam Patel, respiratory physiotherapist, shows breathing techniques and safe exercise at home.",
+        in_days=10,
+        at=time(14, 0),
+        minutes=75,
+        time_zone="Europe/London",
+        capacity=60,
+        conditions=["J84.1"],
+        languages=["en"],
+        accessibility=["captions", "sign_language"],
+    ),
+]
+
+
+def starts_at(event: DemoEvent, today: date) -> datetime:
+    return datetime.combine(today + timedelta(days=event.in_days), event.at, tzinfo=ZoneInfo(event.time_zone))
+
+
+def body_of(event: DemoEvent, association_id: str, today: date) -> dict[str, Any]:
+    start = starts_at(event, today)
+    return {
+        "association_id": association_id,
+        "kind": event.kind,
+        "title": event.title,
+        "description": event.description,
+        "languages": event.languages,
+        "audience": ["patients", "caregivers"],
+        "conditions": event.conditions,
+        "accessibility": event.accessibility,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(minutes=event.minutes)).isoformat(),
+        "time_zone": event.time_zone,
+        "capacity": event.capacity,
+    }
+
+
+async def load_demo_events(membership_url: str, events_url: str) -> int:
+    """Make the demo events not already coming up; returns how many were made now."""
+    made = 0
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def bearer(email: str) -> dict[str, str]:
+            login = {"email": email, "password": DEMO_PASSWORD}
+            answer = (await client.post(f"{membership_url}/auth/login", json=login)).raise_for_status()
+            return {"authorization": f"Bearer {answer.json()['access_token']}"}
+
+        for event in EVENTS:
+            host = await bearer(event.host)
+            me = (await client.get(f"{membership_url}/me", headers=host)).raise_for_status().json()
+            association = next(m["association_id"] for m in me["memberships"] if "admin" in m["roles"])
+            coming = (await client.get(f"{events_url}/conferences/", headers=host)).raise_for_status().json()
+            if any(c["title"] == event.title for c in coming):
+                continue
+            body = body_of(event, association, datetime.now(UTC).astimezone(ZoneInfo(event.time_zone)).date())
+            draft = (await client.post(f"{events_url}/conferences/", json=body, headers=host)).raise_for_status()
+            conference = draft.json()["conference_id"]
+            publish = await client.post(f"{events_url}/conferences/{conference}/publish", headers=host)
+            publish.raise_for_status()
+            for person in event.registered:  # in this order: the first ones get the places, the others wait
+                registration = f"{events_url}/conferences/{conference}/registrations"
+                answer = await client.post(registration, json={}, headers=await bearer(person))
+                answer.raise_for_status()
+            made += 1
+    return made

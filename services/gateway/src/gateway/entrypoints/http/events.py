@@ -1,0 +1,181 @@
+"""Conferences and peer support circles: what is coming for me (by my conditions and my languages), one event
+with its times in my own time zone, register or join the waiting list, accept or pass on an offered place,
+give up a place, and the event as a calendar file."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from gateway import i18n
+from gateway.entrypoints.http.pages import (
+    AnyRequest,
+    call,
+    detail_of,
+    form_list,
+    form_of,
+    notice,
+    redirect,
+    render,
+    signed_in,
+)
+from gateway.entrypoints.http.welcome import me_of
+from gateway.i18n import N_
+
+LIVE = {"registered", "waitlisted", "offered"}  # events' registrations that still hold a place or a position
+NEEDS = {  # events' NewRegistration.needs → plain words
+    "captions": N_("Captions (subtitles)"),
+    "sign_language": N_("Sign language interpreting"),
+    "screen_reader": N_("Slides that work with a screen reader"),
+    "large_print_slides": N_("Large-print slides"),
+    "step_free_breaks": N_("Short breaks to rest"),
+}
+ACCESSIBILITY = {  # what the hosts offer (events' Accessibility) → plain words
+    "captions": N_("Captions"),
+    "sign_language": N_("Sign language"),
+    "slides_in_advance": N_("Slides sent before"),
+}
+AUDIENCE = {
+    "patients": N_("People living with the condition"),
+    "caregivers": N_("Caregivers and family"),
+    "hcp": N_("Healthcare professionals"),
+}
+
+
+def words(table: dict[str, str], keys: list[str]) -> list[str]:
+    return [i18n.gettext(table[key]) for key in keys if key in table]
+
+
+async def _mine(request: AnyRequest) -> dict[str, dict[str, Any]]:
+    """My live registrations by event id."""
+    registrations = (await call(request, "events", "GET", "/me/registrations")).json()
+    return {r["conference_id"]: r for r in registrations if r["status"] in LIVE}
+
+
+class EventsController(Controller):
+    path = "/events"
+    include_in_schema = False
+
+    @get("/", operation_id="page_events")
+    async def overview(self, request: AnyRequest) -> Template:
+        signed_in(request)
+        me = await me_of(request)
+        coming = (await call(request, "events", "GET", "/conferences/")).json()
+        mine = await _mine(request)
+        languages = set(me["profile"].get("languages") or [])
+        for_you = [c for c in coming if c["for_your_conditions"] and (not languages or languages & set(c["languages"]))]
+        return render(
+            request,
+            "events/overview.html",
+            title=i18n.gettext("Conferences and support circles"),
+            mine=[c for c in coming if c["conference_id"] in mine],
+            for_you=[c for c in for_you if c["conference_id"] not in mine],
+            others=[c for c in coming if c not in for_you and c["conference_id"] not in mine],
+            registrations=mine,
+        )
+
+    @get("/{conference_id:uuid}", operation_id="page_event")
+    async def event(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template:
+        signed_in(request)
+        return await self._event(request, conference_id)
+
+    async def _event(
+        self,
+        request: AnyRequest,
+        conference_id: UUID,
+        errors: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> Template:
+        response = await call(request, "events", "GET", f"/conferences/{conference_id}")
+        conference = response.json() if response.is_success else None
+        registration = (await _mine(request)).get(str(conference_id)) if conference else None
+        return render(
+            request,
+            "events/event.html",
+            title=conference["title"] if conference else i18n.gettext("This event is not available"),
+            status=200 if conference else 404,
+            conference=conference,
+            registration=registration,
+            audience=words(AUDIENCE, conference["audience"]) if conference else [],
+            offered=words(ACCESSIBILITY, conference["accessibility"]) if conference else [],
+            needs={key: i18n.gettext(text) for key, text in NEEDS.items()},
+            errors=errors,
+            values=values,
+        )
+
+    @post("/{conference_id:uuid}/register", operation_id="register_for_event")
+    async def register(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template | Redirect:
+        signed_in(request)
+        values = await form_of(request)
+        body = {
+            "companion": values.get("companion") == "yes",
+            "needs": [need for need in await form_list(request, "needs") if need in NEEDS],
+        }
+        response = await call(request, "events", "POST", f"/conferences/{conference_id}/registrations", json=body)
+        if not response.is_success:
+            reason = detail_of(response) or i18n.gettext("please try again")
+            return await self._event(
+                request,
+                conference_id,
+                {"companion": i18n.gettext("We could not register you: %(reason)s") % {"reason": reason}},
+            )
+        if response.json()["status"] == "registered":
+            notice(request, i18n.gettext("You have a place. We have sent you an e-mail with a calendar file."))
+        else:
+            notice(
+                request,
+                i18n.gettext(
+                    "The event is full, so you are on the waiting list. We will tell you when a place is free."
+                ),
+            )
+        return redirect(f"/events/{conference_id}")
+
+    @post("/{conference_id:uuid}/registration", operation_id="change_event_registration")
+    async def change(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template | Redirect:
+        """Accept or pass on an offered place, or give up a place or a position (ticking a box first: it cannot be
+        undone, and someone else may take the place)."""
+        signed_in(request)
+        values = await form_of(request)
+        registration = (await _mine(request)).get(str(conference_id))
+        action = values.get("action")
+        if registration is None or action not in {"accept", "decline", "cancel"}:
+            notice(request, i18n.gettext("You no longer have a place or a position for this event."))
+            return redirect(f"/events/{conference_id}")
+        if action == "cancel" and values.get("confirm") != "yes":
+            errors = {"confirm": i18n.gettext("Tick the box to say you want to give up your place")}
+            return await self._event(request, conference_id, errors)
+        response = await call(
+            request, "events", "POST", f"/me/registrations/{registration['registration_id']}/{action}", json={}
+        )
+        if not response.is_success:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+        elif action == "accept":
+            notice(request, i18n.gettext("The place is yours. We have sent you an e-mail with a calendar file."))
+        elif action == "decline":
+            notice(request, i18n.gettext("Thank you. We have offered the place to the next person."))
+        else:
+            notice(
+                request, i18n.gettext("Done: you no longer have a place. You can register again while places are left.")
+            )
+        return redirect(f"/events/{conference_id}")
+
+    @get("/{conference_id:uuid}/calendar.ics", operation_id="event_calendar_file")
+    async def calendar(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Response[bytes] | Redirect:
+        """My place as a calendar file (RFC 5545), from events."""
+        signed_in(request)
+        registration = (await _mine(request)).get(str(conference_id))
+        if registration is None:
+            notice(request, i18n.gettext("You no longer have a place or a position for this event."))
+            return redirect(f"/events/{conference_id}")
+        path = f"/me/registrations/{registration['registration_id']}/calendar.ics"
+        answer = await call(request, "events", "GET", path)
+        return Response(
+            answer.content,
+            status_code=answer.status_code,
+            media_type="text/calendar; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
+        )

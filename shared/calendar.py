@@ -1,0 +1,62 @@
+"""A person's calendar entry for an event (RFC 5545), written with the `icalendar` package: the file events
+serves for download and the one notifications attaches to its e-mails are made here, so they are the same.
+
+The entry's UID is the event's, so a reschedule replaces it in the person's calendar (same UID, a higher
+SEQUENCE) and a cancellation removes it (METHOD:CANCEL, STATUS:CANCELLED). Times are written in the host's
+IANA time zone with its VTIMEZONE, so a calendar shows the right instant in any zone, across daylight-saving
+changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+PRODUCT = "-//Fellowship//Events//EN"
+
+
+def event_uid(conference_id: UUID) -> str:
+    return f"{conference_id}@events.fellowship"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    conference_id: UUID
+    sequence: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str  # the host's IANA zone
+    description: str = ""
+    cancelled: bool = False  # the event is called off, or the person's place is given up
+
+
+def calendar_file(entry: CalendarEntry, *, now: datetime) -> bytes:
+    zone = ZoneInfo(entry.time_zone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if entry.cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", event_uid(entry.conference_id))
+    event.add("sequence", entry.sequence)
+    event.add("dtstamp", now)
+    event.add("dtstart", entry.starts_at.astimezone(zone))
+    event.add("dtend", entry.ends_at.astimezone(zone))
+    event.add("summary", entry.title)
+    if entry.description:
+        event.add("description", entry.description)
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    calendar.add_component(event)
+    # the zone's rules over the event's year and the next: enough for any calendar, and a short file
+    start = entry.starts_at.astimezone(zone).date()
+    calendar.add_missing_timezones(
+        first_date=start.replace(month=1, day=1), last_date=start.replace(year=start.year + 2, month=1, day=1)
+    )
+    return bytes(calendar.to_ical())

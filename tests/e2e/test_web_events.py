@@ -1,0 +1,141 @@
+"""Conferences and support circles in the web client on `make run`, in Chromium: a member finds a conference
+for their condition, reads its time in their own zone, registers, downloads the calendar file and finds the
+same entry in the confirmation e-mail, then gives up the place (after an error when the box is not ticked).
+In French, a member joins the waiting list of the demo's full conference; a place freed by a cancellation is
+offered to the first in line, who passes it on, so it is offered to the member, who accepts it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+from playwright.async_api import Page, expect
+
+from .conftest import Platform
+from .web import DEMO_PASSWORD, Web, api, mail_for, onboard, register, sign_in, submit
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+CHRONIC_PAIN = "Chronic Pain Network"
+FIBROMYALGIA_TALK = "Living well with fibromyalgia: sleep, pain and pacing"  # the demo's, for M79.7
+FULL_TALK = "Migraine: new treatments explained"  # the demo's: two places taken, one person waiting
+
+
+def calendar_of(content: bytes) -> tuple[Calendar, Any]:
+    calendar = Calendar.from_ical(content)
+    return calendar, calendar.walk("VEVENT")[0]
+
+
+def attached_calendar(message: EmailMessage) -> bytes:
+    files = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    assert len(files) == 1, f"{message['Subject']}: {len(files)} calendar files"
+    content = files[0].get_payload(decode=True)
+    assert isinstance(content, bytes)
+    return content
+
+
+async def newcomer(web: Web, language: str, condition: str) -> tuple[Page, str]:
+    page = await web.page(locale={"en": "en-GB", "fr": "fr-FR"}[language], width=390, height=844)
+    await page.goto(f"/language/{language}?next=/")
+    email = f"eve-{uuid4().hex[:8]}@example.org"
+    await register(page, email, "Eve " + uuid4().hex[:4])
+    await sign_in(page, email)
+    await onboard(page, association=CHRONIC_PAIN, condition=condition, year="2022", evenings=(2,), mentor=False)
+    return page, email
+
+
+async def test_a_member_registers_for_a_conference_for_their_condition_and_keeps_it_in_their_calendar(
+    web: Web, platform: Platform
+) -> None:
+    page, email = await newcomer(web, "en", "fibromyalgia")
+    await page.locator("header a[href='/events']").click()
+    for_you = page.locator("main h2", has_text="For you").locator("xpath=following-sibling::ul[1]")
+    talk = for_you.get_by_role("link", name=FIBROMYALGIA_TALK)
+    for _ in range(20):  # events learns of the condition just given through the broker: a moment
+        if await talk.count():
+            break
+        await asyncio.sleep(1)
+        await page.reload()
+    await talk.click()
+    conference_id = page.url.rsplit("/", 1)[1]
+    conference = await api(page, f"events/conferences/{conference_id}")
+    zone = (await api(page, "membership/me"))["profile"]["time_zone"]
+    start = datetime.fromisoformat(conference["starts_at"]).astimezone(ZoneInfo(zone))
+    await expect(page.locator("main dl")).to_contain_text(f"{start:%H:%M}")
+    await expect(page.locator("main dl")).to_contain_text("(your time)")
+
+    await page.check("#needs-captions")
+    await submit(page)
+    await expect(page.locator(".notice")).to_contain_text("You have a place")
+    assert (await api(page, f"events/conferences/{conference_id}"))["places_left"] == conference["places_left"] - 1
+
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Add it to your calendar").click()
+    downloaded = Path(await (await downloading.value).path()).read_bytes()
+    calendar, entry = calendar_of(downloaded)
+    assert str(calendar["METHOD"]) == "PUBLISH" and str(entry["SUMMARY"]) == FIBROMYALGIA_TALK
+    assert entry.decoded("DTSTART") == datetime.fromisoformat(conference["starts_at"])
+    assert str(entry.decoded("DTSTART").tzinfo) == conference["time_zone"]
+
+    confirmation = await mail_for(platform.data_dir / "mail", email, "Your place is booked")
+    _, mailed = calendar_of(attached_calendar(confirmation))
+    assert (mailed["UID"], mailed.decoded("DTSTART"), mailed["SEQUENCE"]) == (
+        entry["UID"],
+        entry.decoded("DTSTART"),
+        entry["SEQUENCE"],
+    ), "the e-mailed entry is the downloaded one: a calendar keeps one"
+    assert f"/events/{conference_id}" in str(confirmation.get_body(preferencelist=("plain",)))
+
+    await page.get_by_role("button", name="Give up my place").click()  # the box not ticked
+    await expect(page.locator(".error-summary")).to_be_focused()
+    await page.check("#confirm")
+    await page.get_by_role("button", name="Give up my place").click()
+    await expect(page.locator(".notice")).to_contain_text("you no longer have a place")
+    assert (await api(page, f"events/conferences/{conference_id}"))["places_left"] == conference["places_left"]
+    assert web.problems() == []
+
+
+async def _as_demo(web: Web, email: str) -> Page:
+    page = await web.page()
+    await sign_in(page, email, DEMO_PASSWORD)
+    return page
+
+
+async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waiting_list(
+    web: Web, platform: Platform
+) -> None:
+    page, email = await newcomer(web, "fr", "migraine")
+    await page.goto("/events")
+    await page.get_by_role("link", name=FULL_TALK).first.click()
+    conference_id = page.url.rsplit("/", 1)[1]
+    await expect(page.locator("main")).to_contain_text("C'est complet")
+    await submit(page)
+    await expect(page.locator(".notice")).to_contain_text("liste d'attente")
+    await expect(page.locator("main .panel")).to_contain_text("Vous êtes numéro 2 sur la liste d'attente")
+
+    # a demo member with a place gives it up; the first in line is offered it and passes it on
+    grace = await _as_demo(web, "grace@example.org")
+    await grace.goto(f"/events/{conference_id}")
+    await grace.check("#confirm")
+    await grace.locator("main form:has(input[value=cancel]) button").click()
+    tom = await _as_demo(web, "tom@example.org")
+    await tom.goto(f"/events/{conference_id}")
+    await tom.locator("main form:has(input[value=decline]) button").click()
+
+    offer = await mail_for(platform.data_dir / "mail", email, "Une place se libère pour vous")
+    assert f"/events/{conference_id}" in str(offer.get_body(preferencelist=("plain",)))
+    await page.goto(f"/events/{conference_id}")
+    await expect(page.locator("main .panel")).to_contain_text("Une place vous attend jusqu'au")
+    await page.get_by_role("button", name="Oui, je prends la place").click()
+    await expect(page.locator(".notice")).to_contain_text("La place est à vous")
+    await expect(page.locator("main .panel")).to_contain_text("Vous avez une place")
+    confirmation = await mail_for(platform.data_dir / "mail", email, "Votre place est réservée")
+    _, entry = calendar_of(attached_calendar(confirmation))
+    assert str(entry["UID"]) == f"{conference_id}@events.fellowship"
+    assert web.problems() == []
