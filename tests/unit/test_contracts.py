@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import logging
@@ -70,6 +71,22 @@ def test_consumer_groups_read_only_defined_topics() -> None:
     # personal data: only notifications reads the contact topic
     readers = [g for g, spec in raw["groups"].items() if Topic.CONTACT.value in spec["topics"]]
     assert readers == ["notifications"]
+
+
+@pytest.mark.parametrize("service", ["events", "gateway", "matching", "notifications"])
+def test_each_consumer_group_in_the_plan_reads_exactly_what_the_service_subscribes_to(service: str) -> None:
+    """The plan's groups make the dead-letter topics, KEDA's triggers and `make run`'s check that every group
+    has caught up before a stop: a topic listed but not read is lag that never ends."""
+    from faststream.kafka import KafkaBroker
+
+    from shared.messaging import KafkaSettings
+
+    consumers = importlib.import_module(f"{service}.entrypoints.consumers")
+    broker = KafkaBroker("127.0.0.1:1")  # never connected: only the subscriptions are read
+    consumers.register(broker, KafkaSettings())
+    subscribed = {(s.group_id, topic) for s in broker.subscribers for topic in s.topic_names}
+    planned = tomllib.loads(TOPICS_FILE.read_text())["groups"][service]["topics"]
+    assert subscribed == {(service, topic) for topic in planned}
 
 
 @pytest.mark.parametrize("model", list(REGISTRY.values()), ids=lambda m: f"{m.event_type}.v{m.event_version}")
