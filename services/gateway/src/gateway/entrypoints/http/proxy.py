@@ -39,7 +39,7 @@ ALLOWED: list[tuple[str, str, re.Pattern[str]]] = [
         ("GET", "matching", r"/me/requests"),
         ("GET", "matching", r"/me/proposals"),
         ("GET", "matching", r"/me/mentorships"),
-        ("GET", "events", r"/conferences/"),
+        ("GET", "events", r"/conferences/?"),
         ("GET", "events", rf"/conferences/{UUID_PART}"),
         ("GET", "events", r"/me/registrations"),
     ]
