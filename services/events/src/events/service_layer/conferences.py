@@ -158,9 +158,14 @@ async def cancel(
         return await _get(conn, conference_id)
 
 
+def is_host_admin(caller: Principal, conference: Conference) -> bool:
+    """Whether the caller is an admin of one of the event's host associations."""
+    return any(caller.has_role(host, "admin") for host in conference.hosts)
+
+
 async def _locked_as_host(conn: asyncpg.Connection, caller: Principal, conference_id: UUID, action: str) -> Conference:
     conference = await conferences.get(conn, conference_id, lock=True)
-    if conference is None or not any(caller.has_role(host, "admin") for host in conference.hosts):
+    if conference is None or not is_host_admin(caller, conference):
         if conference is not None and conference.status != "draft":
             caller.require_role(conference.association_id, "admin", to=f"{action} its {conference.kind}")
         raise NotFound("there is no event with this id")
@@ -171,7 +176,7 @@ async def visible(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) ->
     """The event as the caller may see it: a draft only by its hosts' admins (to others it does not exist)."""
     async with pool.acquire() as conn:
         conference = await _get(conn, conference_id)
-    if conference.status == "draft" and not any(caller.has_role(host, "admin") for host in conference.hosts):
+    if conference.status == "draft" and not is_host_admin(caller, conference):
         raise NotFound("there is no event with this id")
     return conference
 

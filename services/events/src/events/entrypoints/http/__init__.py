@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.entrypoints.http.conferences import ConferenceController
+from events.entrypoints.http.questions import QuestionController
 from events.entrypoints.http.registrations import RegistrationController
 
-ROUTES: list[Any] = [ConferenceController, RegistrationController]
+ROUTES: list[Any] = [ConferenceController, RegistrationController, QuestionController]
