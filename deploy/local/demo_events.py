@@ -3,9 +3,10 @@ membership's and events' HTTP APIs, signed in as the demo people (so every messa
 e-mail and every calendar file is the real one). Runs after membership's demo data; safe on every start:
 an event whose title is already coming up is not made again.
 
-Per association an upcoming conference (a healthcare professional speaking); for the Chronic Pain Network
-also a weekly support circle and a small conference that is full, with a member on its waiting list, so a
-cancellation offers the place to them.
+Per association an upcoming conference (a healthcare professional speaking) and the text it answers requests
+for personal medical advice with; for the Chronic Pain Network also an answered question, a weekly support
+circle and a small conference that is full, with a member on its waiting list, so a cancellation offers the
+place to them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,18 @@ from zoneinfo import ZoneInfo
 import httpx
 
 DEMO_PASSWORD = "fellowship-demo"  # noqa: S105 (membership's documented demo password)
+REFERRAL_TEXTS = {  # what each demo association answers a request for personal medical advice with
+    "nadia@example.org": {
+        "en": "We cannot answer questions about your own treatment here. Please ask your doctor, or call the"
+        " Chronic Pain Network's helpline on 01 23 45 67 89 (weekdays, 9:00 to 17:00).",
+        "fr": "Nous ne pouvons pas répondre ici aux questions sur votre propre traitement. Parlez-en à votre"
+        " médecin, ou appelez la ligne d'écoute du réseau au 01 23 45 67 89 (en semaine, de 9 h à 17 h).",
+    },
+    "oliver@example.org": {
+        "en": "We cannot advise on your own treatment here. Please ask your respiratory team, or call the"
+        " Alliance's helpline on 020 7946 0000.",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class DemoEvent:
     kind: str = "conference"
     accessibility: list[str] = field(default_factory=list)
     registered: tuple[str, ...] = ()  # demo people with a place, then those in line (past the capacity)
+    answered: tuple[tuple[str, str, str], ...] = ()  # (asker among `registered`, question, the host's answer)
 
 
 EVENTS = [
@@ -51,6 +65,15 @@ EVENTS = [
         conditions=["M79.7"],
         languages=["fr", "en"],
         accessibility=["captions", "slides_in_advance"],
+        registered=("lucas@example.org",),
+        answered=(
+            (
+                "lucas@example.org",
+                "Does gentle exercise help when the pain is bad?",
+                "Yes, for most people: short, gentle movement every day helps more than rest. Dr Martin will"
+                " show some exercises.",
+            ),
+        ),
     ),
     DemoEvent(
         "nadia@example.org",
@@ -128,10 +151,14 @@ async def load_demo_events(membership_url: str, events_url: str) -> int:
             answer = (await client.post(f"{membership_url}/auth/login", json=login)).raise_for_status()
             return {"authorization": f"Bearer {answer.json()['access_token']}"}
 
+        async def admin(email: str) -> tuple[dict[str, str], str]:
+            """The admin's headers, and the association they run."""
+            headers = await bearer(email)
+            me = (await client.get(f"{membership_url}/me", headers=headers)).raise_for_status().json()
+            return headers, next(m["association_id"] for m in me["memberships"] if "admin" in m["roles"])
+
         for event in EVENTS:
-            host = await bearer(event.host)
-            me = (await client.get(f"{membership_url}/me", headers=host)).raise_for_status().json()
-            association = next(m["association_id"] for m in me["memberships"] if "admin" in m["roles"])
+            host, association = await admin(event.host)
             coming = (await client.get(f"{events_url}/conferences/", headers=host)).raise_for_status().json()
             if any(c["title"] == event.title for c in coming):
                 continue
@@ -140,9 +167,20 @@ async def load_demo_events(membership_url: str, events_url: str) -> int:
             conference = draft.json()["conference_id"]
             publish = await client.post(f"{events_url}/conferences/{conference}/publish", headers=host)
             publish.raise_for_status()
+            people = {person: await bearer(person) for person in event.registered}
             for person in event.registered:  # in this order: the first ones get the places, the others wait
                 registration = f"{events_url}/conferences/{conference}/registrations"
-                answer = await client.post(registration, json={}, headers=await bearer(person))
-                answer.raise_for_status()
+                (await client.post(registration, json={}, headers=people[person])).raise_for_status()
+            for asker, text, reply in event.answered:
+                ask = f"{events_url}/conferences/{conference}/questions"
+                question = (await client.post(ask, json={"text": text}, headers=people[asker])).raise_for_status()
+                decision = {"action": "answer", "answer": reply}
+                moderate = f"{events_url}/questions/{question.json()['question_id']}/moderate"
+                (await client.post(moderate, json=decision, headers=host)).raise_for_status()
             made += 1
+        for email, texts in REFERRAL_TEXTS.items():
+            host, association = await admin(email)
+            for locale, text in texts.items():
+                url = f"{events_url}/associations/{association}/referral-texts/{locale}"
+                (await client.put(url, json={"text": text}, headers=host)).raise_for_status()
     return made

@@ -179,6 +179,10 @@ async def walk_event_pages(page: Page, walk: Walk) -> None:
     await walk.visit(page, f"/events/{talk['conference_id']}")
     await submit(page)
     await walk.check(page, "registered")
+    await walk.error(page, lambda: page.locator("form[action$='/questions'] button").click())  # nothing asked
+    await page.fill("#question", "Could someone call me on 06 12 34 56 78 about sleep?")  # held for moderators
+    await page.locator("form[action$='/questions'] button").click()
+    await walk.check(page, "question held")
     await page.locator("main form:has(input[value=cancel]) button").click()
     await walk.check(page, "error")  # giving up the place without ticking the box
     await page.check("#confirm")
@@ -211,6 +215,11 @@ async def walk_admin_pages(web: Web, walk: Walk, newcomer_name: str, tmp_path: P
     base = f"/admin/{home['association_id']}"
     for path in ("", "/members", "/audit", "/deliveries"):
         await walk.visit(admin, base + path)
+    coming = await api(admin, "events/conferences/")
+    talk = next(c for c in coming if c["title"].startswith("Living well with fibromyalgia"))
+    await walk.visit(admin, f"/events/{talk['conference_id']}")  # the host's view, with the moderation link
+    await walk.visit(admin, f"/events/{talk['conference_id']}/moderation")  # the walk's held questions
+    await walk.error(admin, lambda: admin.locator("main .cards button[type=submit]").first.click())
     await walk.visit(admin, base + "/mentors")
     card = admin.locator(".cards > li", has_text=newcomer_name)
     await card.locator("input[value=reject]").check()

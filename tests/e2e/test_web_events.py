@@ -1,8 +1,10 @@
 """Conferences and support circles in the web client on `make run`, in Chromium: a member finds a conference
 for their condition, reads its time in their own zone, registers, downloads the calendar file and finds the
-same entry in the confirmation e-mail, then gives up the place (after an error when the box is not ticked).
-In French, a member joins the waiting list of the demo's full conference; a place freed by a cancellation is
-offered to the first in line, who passes it on, so it is offered to the member, who accepts it."""
+same entry in the confirmation e-mail, asks a question with a phone number in it, which is held until the
+host edits it out and answers, then gives up the place (after an error when the box is not ticked). In
+French, a member joins the waiting list of the demo's full conference and asks about their own treatment,
+which the host refers to the association's advice; a place freed by a cancellation is offered to the first
+in line, who passes it on, so it is offered to the member, who accepts it."""
 
 from __future__ import annotations
 
@@ -92,6 +94,33 @@ async def test_a_member_registers_for_a_conference_for_their_condition_and_keeps
     ), "the e-mailed entry is the downloaded one: a calendar keeps one"
     assert f"/events/{conference_id}" in text_of(confirmation)
 
+    # a question with a phone number in it is held; the host (her pages are in French) edits it and answers
+    await page.fill("#question", "Could someone call me on 06 12 34 56 78 about sleep and pacing?")
+    await page.locator("form[action$='/questions'] button").click()
+    await expect(page.locator(".notice")).to_contain_text("personal details")
+    await expect(page.locator("main")).to_contain_text("A moderator will check it first")
+    (asked,) = [q for q in await api(page, f"events/conferences/{conference_id}/questions") if q["mine"]]
+    nadia = await _as_demo(web, "nadia@example.org")
+    await nadia.goto(f"/events/{conference_id}")
+    await nadia.locator(f"a[href='/events/{conference_id}/moderation']").click()
+    card = nadia.locator(".cards > li", has=nadia.locator(f"#text-{asked['question_id']}"))
+    await expect(card.locator("mark")).to_have_text("06 12 34 56 78")
+    await card.locator(f"#action-{asked['question_id']}").check()  # show it as it is: refused
+    await card.locator("button[type=submit]").click()
+    await expect(nadia.locator(".error-summary")).to_be_focused()
+    await expect(nadia.locator(".error-summary")).to_contain_text("personal details")
+    card = nadia.locator(".cards > li", has=nadia.locator(f"#text-{asked['question_id']}"))
+    await card.locator(f"#action-{asked['question_id']}-answer").check()
+    await card.locator(f"#text-{asked['question_id']}").fill("What helps with sleep and pacing?")
+    await card.locator(f"#answer-{asked['question_id']}").fill("A regular bedtime and short rests spread over the day.")
+    await card.locator("button[type=submit]").click()
+    await expect(nadia.locator(".notice")).to_contain_text("réponse est publiée")
+    await page.reload()
+    answers = page.locator("main h3", has_text="Answers so far").locator("xpath=following-sibling::ul[1]")
+    await expect(answers).to_contain_text("What helps with sleep and pacing?")
+    await expect(answers).to_contain_text("A regular bedtime and short rests")
+    await expect(page.locator("main")).not_to_contain_text("06 12 34 56 78")
+
     await page.get_by_role("button", name="Give up my place").click()  # the box not ticked
     await expect(page.locator(".error-summary")).to_be_focused()
     await page.check("#confirm")
@@ -117,6 +146,21 @@ async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waitin
     await submit(page)
     await expect(page.locator(".notice")).to_contain_text("liste d'attente")
     await expect(page.locator("main .panel")).to_contain_text("Vous êtes numéro 2 sur la liste d'attente")
+
+    # in line, the member asks about their own treatment; the host refers it to the association's advice
+    await page.fill("#question", "Dois-je arrêter mon traitement de fond avant de commencer le nouveau ?")
+    await page.locator("form[action$='/questions'] button").click()
+    await expect(page.locator(".notice")).to_contain_text("modérateur")
+    (asked,) = [q for q in await api(page, f"events/conferences/{conference_id}/questions") if q["mine"]]
+    nadia = await _as_demo(web, "nadia@example.org")
+    await nadia.goto(f"/events/{conference_id}/moderation")
+    card = nadia.locator(".cards > li", has=nadia.locator(f"#text-{asked['question_id']}"))
+    await expect(card).to_contain_text("conseil médical personnel")
+    await card.locator(f"#action-{asked['question_id']}-refer").check()
+    await card.locator("button[type=submit]").click()
+    await expect(nadia.locator(".notice")).to_contain_text("son propre médecin")
+    await page.goto(f"/events/{conference_id}")
+    await expect(page.locator("main")).to_contain_text("Nous ne pouvons pas répondre ici aux questions")
 
     # a demo member with a place gives it up; the first in line is offered it and passes it on
     grace = await _as_demo(web, "grace@example.org")

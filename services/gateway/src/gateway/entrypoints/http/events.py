@@ -18,6 +18,7 @@ from gateway.entrypoints.http.pages import (
     detail_of,
     form_list,
     form_of,
+    has_role,
     notice,
     redirect,
     render,
@@ -39,6 +40,18 @@ ACCESSIBILITY = {  # what the hosts offer (events' Accessibility) → plain word
     "sign_language": N_("Sign language"),
     "slides_in_advance": N_("Slides sent before"),
 }
+HELD = N_(
+    "Thank you. Your question contains personal details (an e-mail address, a phone number or a name), so a"
+    " moderator will check it before anyone else sees it."
+)
+FINDINGS = {"email": N_("e-mail address"), "phone": N_("phone number"), "name": N_("name")}
+DONE = {
+    "approve": N_("The question is now shown to the attendees."),
+    "answer": N_("The answer is published with the question."),
+    "reject": N_("The question is turned down; the member can read why."),
+    "merge": N_("The question is merged; its votes went to the one it repeats."),
+    "refer": N_("The member can now read your association's advice to ask their own doctor."),
+}
 AUDIENCE = {
     "patients": N_("People living with the condition"),
     "caregivers": N_("Caregivers and family"),
@@ -48,6 +61,14 @@ AUDIENCE = {
 
 def words(table: dict[str, str], keys: list[str]) -> list[str]:
     return [i18n.gettext(table[key]) for key in keys if key in table]
+
+
+async def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
+    """Whether the signed-in person is an admin of one of the event's host associations."""
+    for association in [conference["association_id"], *conference["co_hosts"]]:
+        if await has_role(request, "admin", UUID(association)):
+            return True
+    return False
 
 
 async def _mine(request: AnyRequest) -> dict[str, dict[str, Any]]:
@@ -93,6 +114,12 @@ class EventsController(Controller):
         response = await call(request, "events", "GET", f"/conferences/{conference_id}")
         conference = response.json() if response.is_success else None
         registration = (await _mine(request)).get(str(conference_id)) if conference else None
+        questions: list[dict[str, Any]] = []
+        host = False
+        if conference:
+            path = f"/conferences/{conference_id}/questions"
+            questions = (await call(request, "events", "GET", path, params={"locale": i18n.current()})).json()
+            host = await _hosts(request, conference)
         return render(
             request,
             "events/event.html",
@@ -103,6 +130,9 @@ class EventsController(Controller):
             audience=words(AUDIENCE, conference["audience"]) if conference else [],
             offered=words(ACCESSIBILITY, conference["accessibility"]) if conference else [],
             needs={key: i18n.gettext(text) for key, text in NEEDS.items()},
+            shown=[q for q in questions if q["status"] in {"approved", "answered"}],
+            mine=[q for q in questions if q["mine"] and q["status"] not in {"approved", "answered"}],
+            host=host,
             errors=errors,
             values=values,
         )
@@ -179,3 +209,116 @@ class EventsController(Controller):
             media_type="text/calendar; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
         )
+
+    # -- Q&A -------------------------------------------------------------------------------------
+    @post("/{conference_id:uuid}/questions", operation_id="ask_event_question")
+    async def ask(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template | Redirect:
+        session = signed_in(request)
+        values = await form_of(request)
+        text = " ".join(values.get("question", "").split())
+        if len(text) < 3:
+            errors = {"question": i18n.gettext("Write your question in a few words")}
+            return await self._event(request, conference_id, errors, values)
+        body: dict[str, Any] = {"text": text[:1000]}
+        if values.get("show_name") == "yes" and session.data.get("display_name"):
+            body["shown_name"] = session.data["display_name"][:100]
+        response = await call(request, "events", "POST", f"/conferences/{conference_id}/questions", json=body)
+        if not response.is_success:
+            reason = detail_of(response) or i18n.gettext("please try again")
+            errors = {"question": i18n.gettext("We could not send your question: %(reason)s") % {"reason": reason}}
+            return await self._event(request, conference_id, errors, values)
+        if response.json()["status"] == "held":
+            notice(request, i18n.gettext(HELD))
+        else:
+            notice(request, i18n.gettext("Thank you. A moderator will read your question before it is shown."))
+        return redirect(f"/events/{conference_id}#questions")
+
+    @post("/{conference_id:uuid}/questions/{question_id:uuid}/vote", operation_id="vote_event_question")
+    async def vote(self, request: AnyRequest, conference_id: FromPath[UUID], question_id: FromPath[UUID]) -> Redirect:
+        signed_in(request)
+        response = await call(request, "events", "POST", f"/questions/{question_id}/vote", json={})
+        if not response.is_success:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+        return redirect(f"/events/{conference_id}#questions")
+
+    @get("/{conference_id:uuid}/moderation", operation_id="page_event_moderation")
+    async def moderation(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template:
+        signed_in(request)
+        return await self._moderation(request, conference_id)
+
+    async def _moderation(
+        self,
+        request: AnyRequest,
+        conference_id: UUID,
+        errors: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> Template:
+        response = await call(request, "events", "GET", f"/conferences/{conference_id}")
+        conference = response.json() if response.is_success else None
+        queue = await call(request, "events", "GET", f"/conferences/{conference_id}/questions/queue")
+        if conference is None or not queue.is_success:
+            return render(
+                request,
+                "admin/forbidden.html",
+                title=i18n.gettext("Only the hosts' admins can moderate these questions"),
+                status=403 if conference else 404,
+            )
+        queued = queue.json()
+        kinds = {key: i18n.gettext(text) for key, text in FINDINGS.items()}
+        for question in queued:
+            question["parts"] = marked(question["text"], question["findings"])
+            question["found"] = ", ".join(
+                kinds[kind] for kind in dict.fromkeys(f["kind"] for f in question["findings"])
+            )
+        return render(
+            request,
+            "events/moderation.html",
+            title=i18n.gettext("Questions to moderate"),
+            conference=conference,
+            queued=queued,
+            kinds=kinds,
+            errors=errors,
+            values=values,
+        )
+
+    @post("/{conference_id:uuid}/questions/{question_id:uuid}/moderate", operation_id="moderate_event_question")
+    async def moderate(
+        self, request: AnyRequest, conference_id: FromPath[UUID], question_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        signed_in(request)
+        values = await form_of(request)
+        action = values.get("action", "")
+        field = f"action-{question_id}"
+        needed = {"answer": ("answer", N_("Write the answer")), "reject": ("reason", N_("Say why, for the member"))}
+        errors: dict[str, str] = {}
+        if action not in {"approve", "answer", "reject", "merge", "refer"}:
+            errors[field] = i18n.gettext("Choose what to do with the question")
+        elif action in needed and not values.get(needed[action][0]):
+            name, message = needed[action]
+            errors[f"{name}-{question_id}"] = i18n.gettext(message)
+        elif action == "merge" and not values.get("into"):
+            errors[f"into-{question_id}"] = i18n.gettext("Choose the question it repeats")
+        if errors:
+            return await self._moderation(request, conference_id, errors, {**values, "question_id": str(question_id)})
+        body = {"action": action, "text": values.get("text") or None}
+        body |= {key: values[key] for key in ("answer", "reason", "into") if values.get(key) and key != "action"}
+        response = await call(request, "events", "POST", f"/questions/{question_id}/moderate", json=body)
+        if not response.is_success:
+            errors = {field: i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)}}
+            return await self._moderation(request, conference_id, errors, {**values, "question_id": str(question_id)})
+        notice(request, i18n.gettext(DONE[action]))
+        return redirect(f"/events/{conference_id}/moderation")
+
+
+def marked(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """`text` in parts, each with the kind of personal detail it is (None for the rest), to highlight."""
+    parts: list[tuple[str, str | None]] = []
+    at = 0
+    for finding in sorted(findings, key=lambda f: f["start"]):
+        if finding["start"] > at:
+            parts.append((text[at : finding["start"]], None))
+        parts.append((text[finding["start"] : finding["end"]], finding["kind"]))
+        at = finding["end"]
+    if at < len(text):
+        parts.append((text[at:], None))
+    return parts
