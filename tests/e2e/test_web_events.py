@@ -145,7 +145,7 @@ async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waitin
     await expect(page.locator("main")).to_contain_text("C'est complet")
     await submit(page)
     await expect(page.locator(".notice")).to_contain_text("liste d'attente")
-    await expect(page.locator("main .panel")).to_contain_text("Vous êtes numéro 2 sur la liste d'attente")
+    await expect(page.locator("#your-place")).to_contain_text("Vous êtes numéro 2 sur la liste d'attente")
 
     # in line, the member asks about their own treatment; the host refers it to the association's advice
     await page.fill("#question", "Dois-je arrêter mon traitement de fond avant de commencer le nouveau ?")
@@ -174,10 +174,10 @@ async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waitin
     offer = await mail_for(platform.data_dir / "mail", email, "Une place se libère pour vous")
     assert f"/events/{conference_id}" in text_of(offer)
     await page.goto(f"/events/{conference_id}")
-    await expect(page.locator("main .panel")).to_contain_text("Une place vous attend jusqu'au")
+    await expect(page.locator("#your-place")).to_contain_text("Une place vous attend jusqu'au")
     await page.get_by_role("button", name="Oui, je prends la place").click()
     await expect(page.locator(".notice")).to_contain_text("La place est à vous")
-    await expect(page.locator("main .panel")).to_contain_text("Vous avez une place")
+    await expect(page.locator("#your-place")).to_contain_text("Vous avez une place")
     confirmation = await mail_for(platform.data_dir / "mail", email, "Votre place est réservée")
     _, entry = calendar_of(attached_calendar(confirmation))
     assert str(entry["UID"]) == f"{conference_id}@events.fellowship"

@@ -41,6 +41,7 @@ ALLOWED: list[tuple[str, str, re.Pattern[str]]] = [
         ("GET", "matching", r"/me/mentorships"),
         ("GET", "events", r"/conferences/?"),
         ("GET", "events", rf"/conferences/{UUID_PART}"),
+        ("GET", "events", rf"/conferences/{UUID_PART}/questions"),
         ("GET", "events", r"/me/registrations"),
     ]
 ]
