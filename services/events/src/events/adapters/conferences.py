@@ -100,3 +100,33 @@ async def cancel(conn: asyncpg.Connection, conference_id: UUID) -> None:
         "UPDATE conferences SET status = 'cancelled', held = 0, updated_at = now() WHERE conference_id = $1",
         conference_id,
     )
+
+
+async def set_join_url(conn: asyncpg.Connection, conference_id: UUID, url: str) -> None:
+    await conn.execute(
+        "UPDATE conferences SET join_url = $2, updated_at = now() WHERE conference_id = $1", conference_id, url
+    )
+
+
+async def join_url_of(conn: asyncpg.Connection, conference_id: UUID) -> str | None:
+    url: str | None = await conn.fetchval("SELECT join_url FROM conferences WHERE conference_id = $1", conference_id)
+    return url
+
+
+async def hosted_by(conn: asyncpg.Connection, association_id: UUID, limit: int = 200) -> list[Conference]:
+    """Every event the association hosts or co-hosts, drafts and past ones too, the latest start first."""
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM conferences c WHERE c.association_id = $1 OR EXISTS (SELECT 1 FROM conference_hosts h"
+        " WHERE h.conference_id = c.conference_id AND h.association_id = $1) ORDER BY c.starts_at DESC LIMIT $2",
+        association_id,
+        limit,
+    )
+    return [_conference(row) for row in rows]
+
+
+async def add_co_host(conn: asyncpg.Connection, conference_id: UUID, association_id: UUID) -> None:
+    await conn.execute(
+        "INSERT INTO conference_hosts (conference_id, association_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        conference_id,
+        association_id,
+    )

@@ -193,3 +193,42 @@ async def mark_reminded(conn: asyncpg.Connection, registration_id: UUID, reminde
 def registration_of(row: asyncpg.Record) -> Registration:
     """A registration from a row that also has other columns."""
     return _registration({name: row[name] for name in REGISTRATION_FIELDS})
+
+
+async def of_hosts(conn: asyncpg.Connection, conference_id: UUID, associations: list[UUID]) -> list[Registration]:
+    """The event's registrations made through `associations` (each host sees its own registrants), live first,
+    in line order."""
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM registrations r WHERE r.conference_id = $1 AND r.association_id = ANY($2::uuid[])"
+        f" ORDER BY r.status NOT IN {LIVE_SQL}, r.line",
+        conference_id,
+        associations,
+    )
+    return [_registration(row) for row in rows]
+
+
+async def figures(conn: asyncpg.Connection, conference_id: UUID) -> list[asyncpg.Record]:
+    """Per registrant association: registered, waitlisted, offered, cancelled, promoted and attended people."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT association_id, count(*) FILTER (WHERE status = 'registered') AS registered,"
+        " count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted,"
+        " count(*) FILTER (WHERE status = 'offered') AS offered,"
+        " count(*) FILTER (WHERE status IN ('cancelled', 'expired')) AS gave_up,"
+        " count(*) FILTER (WHERE promoted) AS promoted, count(*) FILTER (WHERE attended_at IS NOT NULL) AS attended"
+        " FROM registrations WHERE conference_id = $1 GROUP BY association_id",
+        conference_id,
+    )
+    return rows
+
+
+async def mark_promoted(conn: asyncpg.Connection, registration_id: UUID) -> None:
+    await conn.execute("UPDATE registrations SET promoted = true WHERE registration_id = $1", registration_id)
+
+
+async def mark_attended(conn: asyncpg.Connection, registration_id: UUID, now: datetime) -> None:
+    """The first use of the join link is the attendance."""
+    await conn.execute(
+        "UPDATE registrations SET attended_at = coalesce(attended_at, $2) WHERE registration_id = $1",
+        registration_id,
+        now,
+    )

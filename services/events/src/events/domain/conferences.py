@@ -4,13 +4,14 @@ held → materials published. Only a published event, not yet started, takes reg
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
 from shared.contracts.events import Audience, Kind
 from shared.errors import Conflict
 
+JOIN_OPENS = timedelta(minutes=30)  # the join link is shown to people with a place this long before the start
 ConferenceStatus = Literal["draft", "published", "cancelled", "held", "materials_published"]
 Accessibility = Literal["captions", "sign_language", "slides_in_advance"]
 
@@ -64,3 +65,15 @@ class Conference:
             raise Conflict(f"only a draft can be published; this {self.kind} is {self.status.replace('_', ' ')}")
         if self.starts_at <= now:
             raise Conflict(f"this {self.kind}'s start has passed; change its date before publishing it")
+
+    def check_joinable(self, now: datetime) -> None:
+        """Raise Conflict unless the join link may be shown now: from JOIN_OPENS before the start to the end."""
+        if self.status == "cancelled":
+            raise Conflict(f"this {self.kind} is cancelled")
+        if now < self.starts_at - JOIN_OPENS:
+            opens = (self.starts_at - JOIN_OPENS).isoformat()
+            raise Conflict(
+                f"the link to join is shown from {opens}, {JOIN_OPENS.seconds // 60} minutes before the start"
+            )
+        if now >= self.ends_at:
+            raise Conflict(f"this {self.kind} has ended")

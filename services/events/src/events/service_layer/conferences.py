@@ -6,7 +6,7 @@ events knows who they are; notifications writes to them.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -15,6 +15,7 @@ import asyncpg
 from events.adapters import conferences, members, registrations
 from events.domain import reminders
 from events.domain.conferences import Conference
+from events.domain.places import Registration
 from events.service_layer.registrations import RULES, place_facts
 from shared.contracts.events import (
     ConferenceCancelled,
@@ -26,7 +27,7 @@ from shared.contracts.events import (
 )
 from shared.db.outbox import enqueue
 from shared.dependencies import Clock, utc_now
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.web.auth import Principal
 
 
@@ -195,3 +196,67 @@ async def _get(conn: asyncpg.Connection, conference_id: UUID) -> Conference:
     if conference is None:
         raise NotFound("there is no event with this id")
     return conference
+
+
+async def hosted(pool: asyncpg.Pool, caller: Principal, association_id: UUID) -> list[Conference]:
+    """The events an association hosts or co-hosts, drafts included (its admins only)."""
+    caller.require_role(association_id, "admin", to="see the events it hosts")
+    async with pool.acquire() as conn:
+        return await conferences.hosted_by(conn, association_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    registered: int = 0
+    waitlisted: int = 0
+    offered: int = 0
+    gave_up: int = 0
+    promoted: int = 0
+    attended: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Registrants:
+    """What a host's admin sees: their own associations' registrants and figures, and the figures of every
+    host together (attendance rolls up; other hosts' people stay theirs)."""
+
+    registrations: list[Registration]
+    own: Figures
+    everyone: Figures
+
+
+async def registrants(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) -> Registrants:
+    async with pool.acquire() as conn:
+        conference = await _get(conn, conference_id)
+        own = [host for host in conference.hosts if caller.has_role(host, "admin")]
+        if not own:
+            raise Forbidden("only an admin of a host association can see who registered")
+        found = await registrations.of_hosts(conn, conference_id, own)
+        rows = await registrations.figures(conn, conference_id)
+    fields = Figures.__dataclass_fields__
+
+    def total(selected: list[asyncpg.Record]) -> Figures:
+        return Figures(**{name: sum(row[name] for row in selected) for name in fields})
+
+    return Registrants(found, total([r for r in rows if r["association_id"] in own]), total(list(rows)))
+
+
+async def set_join_link(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, url: str) -> None:
+    """The online meeting's address (any video platform), shown to people with a place shortly before the start."""
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "give the link of")
+        if conference.status == "cancelled":
+            raise Conflict(f"this {conference.kind} is cancelled")
+        await conferences.set_join_url(conn, conference_id, url)
+
+
+async def add_co_host(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, association_id: UUID) -> Conference:
+    """Another association of the federation hosts the event too (asked by an admin of the first host): its
+    admins see and moderate it, and see their own members' registrations."""
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "add a co-host to")
+        caller.require_role(conference.association_id, "admin", to=f"add a co-host to its {conference.kind}")
+        if association_id == conference.association_id:
+            raise Conflict("this association already hosts the event")
+        await conferences.add_co_host(conn, conference_id, association_id)
+        return await _get(conn, conference_id)

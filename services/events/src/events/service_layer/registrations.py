@@ -115,8 +115,29 @@ async def accept(
                 f"this offer ended at {registration.offer_expires_at.isoformat()} and the place was passed on"
             )
         await registrations.set_status(conn, registration_id, "registered")
+        await registrations.mark_promoted(conn, registration_id)
         await enqueue(conn, RegistrationConfirmed(**place_facts(conference, registration), places=registration.places))
         return await _registration(conn, registration_id)
+
+
+async def join(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now) -> str:
+    """The link to join, for a person with a place, from shortly before the start to the end; using it is the
+    person's attendance."""
+    now = clock()
+    async with pool.acquire() as conn, conn.transaction():
+        registration = await registrations.get(conn, registration_id)
+        if registration is None or registration.member_id != caller.member_id:
+            raise NotFound("you have no registration with this id")
+        if registration.status != "registered":
+            raise Conflict("only people with a place can join")
+        conference = await conferences.get(conn, registration.conference_id)
+        assert conference is not None
+        conference.check_joinable(now)
+        url = await conferences.join_url_of(conn, conference.conference_id)
+        if url is None:
+            raise Conflict("the hosts have not given the link to join yet; try again in a few minutes")
+        await registrations.mark_attended(conn, registration_id, now)
+        return url
 
 
 async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now) -> bytes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.entrypoints.http.conferences import ConferenceController
+from events.entrypoints.http.conferences import ConferenceController, HostedController
 from events.entrypoints.http.questions import QuestionController
 from events.entrypoints.http.registrations import RegistrationController
 
-ROUTES: list[Any] = [ConferenceController, RegistrationController, QuestionController]
+ROUTES: list[Any] = [ConferenceController, HostedController, RegistrationController, QuestionController]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from events.domain.conferences import Accessibility, Conference, ConferenceStatus
@@ -134,6 +135,43 @@ class ConferenceRead(BaseModel):
         return cls(**fields, places_left=conference.capacity - conference.held)
 
 
+class JoinLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=2000, pattern=r"^https://[^\s<>\"]+$", description="https:// of any video platform")
+
+
+class CoHost(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    association_id: UUID
+
+
+class FiguresRead(BaseModel):
+    registered: int
+    waitlisted: int
+    offered: int
+    gave_up: int = Field(description="cancelled, or an offer not taken in time")
+    promoted: int = Field(description="took a place offered from the waiting list")
+    attended: int = Field(description="used the link to join")
+
+
+class RegistrantRead(BaseModel):
+    registration_id: UUID
+    member_id: UUID
+    association_id: UUID
+    status: str
+    places: int
+    needs: list[str]
+    position: int | None
+
+
+class RegistrantsRead(BaseModel):
+    registrants: list[RegistrantRead] = Field(description="your associations' registrants only")
+    yours: FiguresRead = Field(description="the figures of your associations' registrants")
+    all_hosts: FiguresRead = Field(description="the figures of every host together")
+
+
 class UpcomingRead(ConferenceRead):
     for_your_conditions: bool = Field(
         description="it is for one of your conditions (only when you agreed to the use of your health data)"
@@ -170,6 +208,33 @@ class ConferenceController(Controller):
         """Call the event off: every place and position ends, and each person is told."""
         return ConferenceRead.of(await conferences.cancel(pool, caller, conference_id, data.reason))
 
+    @get("/{conference_id:uuid}/registrants", operation_id="list_registrants")
+    async def registrants(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> RegistrantsRead:
+        """For the hosts' admins: who registered through your association, who waits, and the figures."""
+        found = await conferences.registrants(pool, caller, conference_id)
+        return RegistrantsRead(
+            registrants=[
+                RegistrantRead(**{name: getattr(r, name) for name in RegistrantRead.model_fields})
+                for r in found.registrations
+            ],
+            yours=FiguresRead(**asdict(found.own)),
+            all_hosts=FiguresRead(**asdict(found.everyone)),
+        )
+
+    @post("/{conference_id:uuid}/co-hosts", operation_id="add_co_host", status_code=HTTP_200_OK)
+    async def co_host(
+        self, conference_id: FromPath[UUID], data: JSONBody[CoHost], pool: Pool, caller: Caller
+    ) -> ConferenceRead:
+        """Host the event with another association (an admin of the first host asks)."""
+        return ConferenceRead.of(await conferences.add_co_host(pool, caller, conference_id, data.association_id))
+
+    @put("/{conference_id:uuid}/join-link", operation_id="set_join_link", status_code=HTTP_204_NO_CONTENT)
+    async def join_link(
+        self, conference_id: FromPath[UUID], data: JSONBody[JoinLink], pool: Pool, caller: Caller
+    ) -> None:
+        """Give the online meeting's link; people with a place see it from 30 minutes before the start."""
+        await conferences.set_join_link(pool, caller, conference_id, data.url)
+
     @get("/", operation_id="list_upcoming_conferences")
     async def upcoming(self, pool: Pool, caller: Caller) -> list[UpcomingRead]:
         """Published conferences and circles that have not started, soonest first, marked when they are for
@@ -183,3 +248,14 @@ class ConferenceController(Controller):
     async def one(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:
         """One event: a draft only for its hosts' admins."""
         return ConferenceRead.of(await conferences.visible(pool, caller, conference_id))
+
+
+class HostedController(Controller):
+    path = "/associations/{association_id:uuid}/conferences"
+    tags = ["conferences"]
+    security = [{BEARER: []}]
+
+    @get("/", operation_id="list_hosted_conferences")
+    async def hosted(self, association_id: FromPath[UUID], pool: Pool, caller: Caller) -> list[ConferenceRead]:
+        """For the association's admins: every event it hosts or co-hosts, drafts and past ones, latest first."""
+        return [ConferenceRead.of(conference) for conference in await conferences.hosted(pool, caller, association_id)]

@@ -43,6 +43,10 @@ class RegistrationRead(BaseModel):
         return cls(**{name: getattr(registration, name) for name in cls.model_fields})
 
 
+class JoinRead(BaseModel):
+    url: str
+
+
 class RegistrationController(Controller):
     path = "/"
     tags = ["registrations"]
@@ -77,6 +81,12 @@ class RegistrationController(Controller):
             media_type="text/calendar; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
         )
+
+    @post("/me/registrations/{registration_id:uuid}/join", operation_id="join_event", status_code=HTTP_200_OK)
+    async def join(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> JoinRead:
+        """The link to join, from 30 minutes before the start to the end, for a person with a place; using it
+        counts as attending."""
+        return JoinRead(url=await registrations.join(pool, caller, registration_id))
 
     @post(
         "/me/registrations/{registration_id:uuid}/cancel", operation_id="cancel_registration", status_code=HTTP_200_OK
