@@ -220,6 +220,11 @@ async def walk_admin_pages(web: Web, walk: Walk, newcomer_name: str, tmp_path: P
     await walk.visit(admin, f"/events/{talk['conference_id']}")  # the host's view, with the moderation link
     await walk.visit(admin, f"/events/{talk['conference_id']}/moderation")  # the walk's held questions
     await walk.error(admin, lambda: admin.locator("main .cards button[type=submit]").first.click())
+    await walk.visit(admin, base + "/events")
+    await walk.visit(admin, base + "/events/new")
+    await walk.error(admin)  # nothing chosen
+    await walk.visit(admin, f"{base}/events/{talk['conference_id']}")  # figures and registrants
+    await walk.error(admin, lambda: admin.locator("form:has(input[value=cancel]) button").click())  # box not ticked
     await walk.visit(admin, base + "/mentors")
     card = admin.locator(".cards > li", has_text=newcomer_name)
     await card.locator("input[value=reject]").check()

@@ -9,7 +9,7 @@ in line, who passes it on, so it is offered to the member, who accepts it."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -181,3 +181,49 @@ async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waitin
     confirmation = await mail_for(platform.data_dir / "mail", email, "Votre place est réservée")
     _, entry = calendar_of(attached_calendar(confirmation))
     assert str(entry["UID"]) == f"{conference_id}@events.fellowship"
+
+
+async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(web: Web) -> None:
+    oliver = await _as_demo(web, "oliver@example.org")  # admin of the Rare Lung Disease Alliance, in English
+    home = next(m for m in (await api(oliver, "membership/me"))["memberships"] if "admin" in m["roles"])
+    await oliver.goto(f"/admin/{home['association_id']}")
+    await oliver.get_by_role("link", name="Events you host").click()
+    await oliver.get_by_role("link", name="Plan an event").click()
+    await submit(oliver)  # nothing chosen
+    await expect(oliver.locator(".error-summary")).to_be_focused()
+    await expect(oliver.locator(".error-summary")).to_contain_text("Choose who it is for")
+
+    starts = datetime.now(ZoneInfo("Europe/London")) + timedelta(minutes=15)  # the link opens 30 minutes before
+    title = f"Inhalers explained {uuid4().hex[:4]}"
+    await oliver.check("#kind")
+    await oliver.fill("#title", title)
+    await oliver.fill("#date", f"{starts:%Y-%m-%d}")
+    await oliver.fill("#time", f"{starts:%H:%M}")
+    await oliver.fill("#capacity", "20")
+    await oliver.check("#languages")  # English
+    await oliver.check("#audience")
+    await oliver.fill("#conditions", "j84.1")
+    await submit(oliver)
+    await expect(oliver.locator(".notice")).to_contain_text("Saved as a draft")
+    await oliver.get_by_role("button", name="Publish it").click()
+    await expect(oliver.locator(".notice")).to_contain_text("Published")
+    await oliver.fill("#url", "https://meet.example/inhalers")
+    await oliver.get_by_role("button", name="Save the link").click()
+    await expect(oliver.locator(".notice")).to_contain_text("30 minutes before the start")
+    admin_page = oliver.url
+    conference_id = admin_page.rsplit("/", 1)[1]
+
+    hugo = await _as_demo(web, "hugo@example.org")  # a member of the Alliance (his pages are in French)
+    await hugo.route("https://meet.example/**", lambda route: route.fulfill(body="<title>meeting</title>"))
+    await hugo.goto(f"/events/{conference_id}")
+    await submit(hugo)
+    await expect(hugo.locator("#your-place")).to_contain_text("Vous avez une place")
+    await hugo.get_by_role("link", name="Rejoindre maintenant").click()
+    await hugo.wait_for_url("https://meet.example/inhalers")
+
+    await oliver.goto(admin_page)
+    figures = oliver.locator("main table").first
+    await expect(figures.locator("tr", has_text="Joined")).to_contain_text("1")
+    await expect(oliver.locator("main")).to_contain_text("Hugo Lefebvre")
+    await oliver.get_by_role("button", name="Call the event off").click()  # the box not ticked
+    await expect(oliver.locator(".error-summary")).to_be_focused()

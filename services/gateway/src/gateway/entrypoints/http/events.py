@@ -4,6 +4,7 @@ give up a place, and the event as a calendar file."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from gateway import i18n
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
+    deps_of,
     detail_of,
     form_list,
     form_of,
@@ -61,6 +63,14 @@ AUDIENCE = {
 
 def words(table: dict[str, str], keys: list[str]) -> list[str]:
     return [i18n.gettext(table[key]) for key in keys if key in table]
+
+
+JOIN_OPENS = timedelta(minutes=30)  # as events shows the link: from this long before the start to the end
+
+
+def _joinable(conference: dict[str, Any], now: datetime) -> bool:
+    starts, ends = (datetime.fromisoformat(conference[key]) for key in ("starts_at", "ends_at"))
+    return conference["status"] == "published" and starts - JOIN_OPENS <= now < ends
 
 
 async def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
@@ -130,6 +140,7 @@ class EventsController(Controller):
             audience=words(AUDIENCE, conference["audience"]) if conference else [],
             offered=words(ACCESSIBILITY, conference["accessibility"]) if conference else [],
             needs={key: i18n.gettext(text) for key, text in NEEDS.items()},
+            joinable=conference is not None and _joinable(conference, deps_of(request).clock()),
             shown=[q for q in questions if q["status"] in {"approved", "answered"}],
             mine=[q for q in questions if q["mine"] and q["status"] not in {"approved", "answered"}],
             host=host,
@@ -192,6 +203,22 @@ class EventsController(Controller):
                 request, i18n.gettext("Done: you no longer have a place. You can register again while places are left.")
             )
         return redirect(f"/events/{conference_id}")
+
+    @get("/{conference_id:uuid}/join", operation_id="join_event_now")
+    async def join(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Redirect:
+        """To the online meeting; events counts it as attending (once: following the link again changes nothing,
+        so a link, not a form: the CSP's form-action keeps forms on this site, redirects included)."""
+        signed_in(request)
+        registration = (await _mine(request)).get(str(conference_id))
+        if registration is None:
+            notice(request, i18n.gettext("You no longer have a place or a position for this event."))
+            return redirect(f"/events/{conference_id}")
+        path = f"/me/registrations/{registration['registration_id']}/join"
+        response = await call(request, "events", "POST", path, json={})
+        if not response.is_success:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            return redirect(f"/events/{conference_id}")
+        return Redirect(response.json()["url"], status_code=303)  # the hosts' https:// meeting, checked by events
 
     @get("/{conference_id:uuid}/calendar.ics", operation_id="event_calendar_file")
     async def calendar(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Response[bytes] | Redirect:
