@@ -145,6 +145,15 @@ class Reminder(RegistrationMessage):
     which: Literal["day_before", "hour_before"]
 
 
+class MaterialsAvailable(RegistrationMessage):
+    """The hosts published the recording and slides of an event the person had a place at (whether they came
+    or not); the same e-mail asks for their feedback."""
+
+    event_type: ClassVar[str] = "registration.materials_available"
+    event_version: ClassVar[int] = 1
+    attended: bool = Field(description="they used the link to join")
+
+
 class ConferenceSuggested(EventForPerson):
     """A newly published event is for one of the person's conditions (events decided, by the ICD-10 hierarchy,
     among members of a host association who consented to the use of their health data; `association_id` is

@@ -46,7 +46,16 @@ async def test_co_hosts_see_their_own_registrants_and_the_figures_roll_up(api: A
 
     mine = (await registrants(api, first, conference)).json()
     assert {r["member_id"] for r in mine["registrants"]} == {str(p.member_id) for p in ours}
-    assert mine["yours"] == {"registered": 1, "waitlisted": 0, "offered": 0, "gave_up": 1, "promoted": 0, "attended": 0}
+    assert mine["yours"] == {
+        "registered": 1,
+        "waitlisted": 0,
+        "offered": 0,
+        "gave_up": 1,
+        "promoted": 0,
+        "attended": 0,
+        "answers": 0,
+        "average_rating": None,
+    }
     assert mine["all_hosts"]["registered"] == 2 and mine["all_hosts"]["promoted"] == 1
     other = (await registrants(api, second, conference)).json()
     assert [r["member_id"] for r in other["registrants"]] == [str(theirs.member_id)]

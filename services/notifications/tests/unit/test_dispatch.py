@@ -46,6 +46,7 @@ def test_who_receives_what() -> None:
         "registration.event_rescheduled": [(MEMBER, "event_rescheduled", "conferences", None)],
         "registration.event_cancelled": [(MEMBER, "event_cancelled", "conferences", None)],
         "registration.reminder": [(MEMBER, "event_reminder", "conferences", None)],
+        "registration.materials_available": [(MEMBER, "materials_available", "conferences", None)],
         "registration.suggested": [(MEMBER, "conference_suggested", "conferences", None)],
     }
 

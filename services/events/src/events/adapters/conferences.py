@@ -130,3 +130,22 @@ async def add_co_host(conn: asyncpg.Connection, conference_id: UUID, association
         conference_id,
         association_id,
     )
+
+
+async def publish_materials(
+    conn: asyncpg.Connection, conference_id: UUID, recording: str | None, slides: str | None
+) -> None:
+    await conn.execute(
+        "UPDATE conferences SET recording_url = $2, slides_url = $3, status = 'materials_published', updated_at = now()"
+        " WHERE conference_id = $1",
+        conference_id,
+        recording,
+        slides,
+    )
+
+
+async def materials_of(conn: asyncpg.Connection, conference_id: UUID) -> tuple[str | None, str | None]:
+    row = await conn.fetchrow(
+        "SELECT recording_url, slides_url FROM conferences WHERE conference_id = $1", conference_id
+    )
+    return (row["recording_url"], row["slides_url"]) if row else (None, None)

@@ -232,3 +232,54 @@ async def mark_attended(conn: asyncpg.Connection, registration_id: UUID, now: da
         registration_id,
         now,
     )
+
+
+async def holders(conn: asyncpg.Connection, conference_id: UUID) -> list[tuple[Registration, bool]]:
+    """Everyone who had a place at the event, with whether they used the link to join."""
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS}, r.attended_at IS NOT NULL AS attended FROM registrations r"
+        " WHERE r.conference_id = $1 AND r.status = 'registered' ORDER BY r.line",
+        conference_id,
+    )
+    return [(_registration({name: row[name] for name in REGISTRATION_FIELDS}), row["attended"]) for row in rows]
+
+
+async def give_feedback(conn: asyncpg.Connection, registration: Registration, rating: int, comment: str) -> bool:
+    """One feedback per place: False when it was given already."""
+    added = await conn.fetchval(
+        "INSERT INTO feedback (registration_id, conference_id, association_id, rating, comment)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
+        registration.registration_id,
+        registration.conference_id,
+        registration.association_id,
+        rating,
+        comment,
+    )
+    return bool(added)
+
+
+async def feedback_given(conn: asyncpg.Connection, registration_id: UUID) -> bool:
+    found: bool = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM feedback WHERE registration_id = $1)", registration_id
+    )
+    return found
+
+
+async def feedback_figures(conn: asyncpg.Connection, conference_id: UUID) -> list[asyncpg.Record]:
+    """Per registrant association: how many gave feedback, and their ratings summed."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT association_id, count(*) AS answers, coalesce(sum(rating), 0) AS ratings FROM feedback"
+        " WHERE conference_id = $1 GROUP BY association_id",
+        conference_id,
+    )
+    return rows
+
+
+async def feedback_comments(conn: asyncpg.Connection, conference_id: UUID, associations: list[UUID]) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT comment FROM feedback WHERE conference_id = $1 AND association_id = ANY($2::uuid[]) AND comment <> ''"
+        " ORDER BY created_at",
+        conference_id,
+        associations,
+    )
+    return [row["comment"] for row in rows]

@@ -77,3 +77,10 @@ class Conference:
             )
         if now >= self.ends_at:
             raise Conflict(f"this {self.kind} has ended")
+
+    def check_ended(self, now: datetime, change: str) -> None:
+        """Raise Conflict unless the event took place and is over (its materials, feedback)."""
+        if self.status not in {"published", "materials_published"}:
+            raise Conflict(f"this {self.kind} is {self.status.replace('_', ' ')}: {change} is not possible")
+        if now < self.ends_at:
+            raise Conflict(f"this {self.kind} has not ended yet: {change} comes after it")

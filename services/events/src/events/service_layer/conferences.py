@@ -24,6 +24,7 @@ from shared.contracts.events import (
     ConferenceSuggested,
     EventCancelled,
     EventRescheduled,
+    MaterialsAvailable,
 )
 from shared.db.outbox import enqueue
 from shared.dependencies import Clock, utc_now
@@ -213,6 +214,8 @@ class Figures:
     gave_up: int = 0
     promoted: int = 0
     attended: int = 0
+    answers: int = 0  # feedback given
+    ratings: int = 0  # the feedback's ratings, summed (their mean is ratings / answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,7 @@ class Registrants:
     registrations: list[Registration]
     own: Figures
     everyone: Figures
+    comments: list[str]  # the feedback of their own members
 
 
 async def registrants(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) -> Registrants:
@@ -232,13 +236,21 @@ async def registrants(pool: asyncpg.Pool, caller: Principal, conference_id: UUID
         if not own:
             raise Forbidden("only an admin of a host association can see who registered")
         found = await registrations.of_hosts(conn, conference_id, own)
-        rows = await registrations.figures(conn, conference_id)
-    fields = Figures.__dataclass_fields__
+        by_association: dict[UUID, dict[str, int]] = {}
+        for row in [
+            *await registrations.figures(conn, conference_id),
+            *await registrations.feedback_figures(conn, conference_id),
+        ]:
+            counts = by_association.setdefault(row["association_id"], {})
+            counts.update({key: value for key, value in row.items() if key != "association_id"})
+        comments = await registrations.feedback_comments(conn, conference_id, own)
 
-    def total(selected: list[asyncpg.Record]) -> Figures:
-        return Figures(**{name: sum(row[name] for row in selected) for name in fields})
+    def total(associations: list[UUID]) -> Figures:
+        return Figures(
+            **{name: sum(by_association[a].get(name, 0) for a in associations) for name in Figures.__dataclass_fields__}
+        )
 
-    return Registrants(found, total([r for r in rows if r["association_id"] in own]), total(list(rows)))
+    return Registrants(found, total([a for a in by_association if a in own]), total(list(by_association)), comments)
 
 
 async def set_join_link(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, url: str) -> None:
@@ -260,3 +272,24 @@ async def add_co_host(pool: asyncpg.Pool, caller: Principal, conference_id: UUID
             raise Conflict("this association already hosts the event")
         await conferences.add_co_host(conn, conference_id, association_id)
         return await _get(conn, conference_id)
+
+
+async def publish_materials(
+    pool: asyncpg.Pool,
+    caller: Principal,
+    conference_id: UUID,
+    recording: str | None,
+    slides: str | None,
+    *,
+    clock: Clock = utc_now,
+) -> Conference:
+    """After the event: the recording and slides go to everyone who had a place (they came or not), with a
+    request for their feedback; published again, the new links are sent again."""
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "publish the materials of")
+        conference.check_ended(clock(), "publishing its materials")
+        await conferences.publish_materials(conn, conference_id, recording, slides)
+        published = await _get(conn, conference_id)
+        for registration, attended in await registrations.holders(conn, conference_id):
+            await enqueue(conn, MaterialsAvailable(**place_facts(published, registration), attended=attended))
+        return published

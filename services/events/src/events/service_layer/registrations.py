@@ -140,6 +140,37 @@ async def join(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, 
         return url
 
 
+async def materials(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID
+) -> tuple[str | None, str | None, bool]:
+    """The recording and slides, for a person who had a place, and whether they gave their feedback."""
+    async with pool.acquire() as conn:
+        registration = await registrations.get(conn, registration_id)
+        if registration is None or registration.member_id != caller.member_id:
+            raise NotFound("you have no registration with this id")
+        if registration.status != "registered":
+            raise Forbidden("the materials are for the people who had a place")
+        recording, slides = await conferences.materials_of(conn, registration.conference_id)
+        return recording, slides, await registrations.feedback_given(conn, registration_id)
+
+
+async def feedback(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, rating: int, comment: str, *, clock: Clock = utc_now
+) -> None:
+    """A person who had a place says how it was, once, after the end."""
+    async with pool.acquire() as conn, conn.transaction():
+        registration = await registrations.get(conn, registration_id)
+        if registration is None or registration.member_id != caller.member_id:
+            raise NotFound("you have no registration with this id")
+        if registration.status != "registered":
+            raise Conflict("feedback is for the people who had a place")
+        conference = await conferences.get(conn, registration.conference_id)
+        assert conference is not None
+        conference.check_ended(clock(), "feedback")
+        if not await registrations.give_feedback(conn, registration, rating, comment):
+            raise Conflict("you have already given your feedback; thank you")
+
+
 async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now) -> bytes:
     """The .ics of one's place; after a cancellation, the file that removes the entry from one's calendar."""
     async with pool.acquire() as conn:

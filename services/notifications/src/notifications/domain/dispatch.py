@@ -59,6 +59,8 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.event_rescheduled": (Rule("member", "event_rescheduled", "conferences"),),
     "registration.event_cancelled": (Rule("member", "event_cancelled", "conferences"),),
     "registration.reminder": (Rule("member", "event_reminder", "conferences", urgent=True),),
+    # the recording and slides, with the request for feedback in the same e-mail (one e-mail, not two)
+    "registration.materials_available": (Rule("member", "materials_available", "conferences"),),
     # events chose the person by their conditions; the message names only the event
     "registration.suggested": (Rule("member", "conference_suggested", "conferences"),),
 }

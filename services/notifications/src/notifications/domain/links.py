@@ -39,6 +39,7 @@ class Links:
                 | "event_cancelled"
                 | "event_reminder"
                 | "conference_suggested"
+                | "materials_available"
             ):  # the event's page: the person's place, the offer to accept, the calendar file
                 return self.page(f"events/{data['conference_id']}")
             case "roles_changed":

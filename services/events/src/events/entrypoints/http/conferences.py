@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from events.domain.conferences import Accessibility, Conference, ConferenceStatus
 from events.service_layer import conferences
+from events.service_layer.conferences import Figures
 from shared.contracts.events import Audience, Kind
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Pool
@@ -154,6 +155,13 @@ class FiguresRead(BaseModel):
     gave_up: int = Field(description="cancelled, or an offer not taken in time")
     promoted: int = Field(description="took a place offered from the waiting list")
     attended: int = Field(description="used the link to join")
+    answers: int = Field(description="gave their feedback")
+    average_rating: float | None = Field(description="of the feedback, from 1 to 5")
+
+    @classmethod
+    def of(cls, figures: Figures) -> FiguresRead:
+        fields = {name: value for name, value in asdict(figures).items() if name != "ratings"}
+        return cls(**fields, average_rating=round(figures.ratings / figures.answers, 1) if figures.answers else None)
 
 
 class RegistrantRead(BaseModel):
@@ -170,6 +178,14 @@ class RegistrantsRead(BaseModel):
     registrants: list[RegistrantRead] = Field(description="your associations' registrants only")
     yours: FiguresRead = Field(description="the figures of your associations' registrants")
     all_hosts: FiguresRead = Field(description="the figures of every host together")
+    comments: list[str] = Field(description="your members' feedback comments")
+
+
+class Materials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recording_url: str | None = Field(default=None, max_length=2000, pattern=r"^https://[^\s<>\"]+$")
+    slides_url: str | None = Field(default=None, max_length=2000, pattern=r"^https://[^\s<>\"]+$")
 
 
 class UpcomingRead(ConferenceRead):
@@ -217,9 +233,20 @@ class ConferenceController(Controller):
                 RegistrantRead(**{name: getattr(r, name) for name in RegistrantRead.model_fields})
                 for r in found.registrations
             ],
-            yours=FiguresRead(**asdict(found.own)),
-            all_hosts=FiguresRead(**asdict(found.everyone)),
+            yours=FiguresRead.of(found.own),
+            all_hosts=FiguresRead.of(found.everyone),
+            comments=found.comments,
         )
+
+    @post("/{conference_id:uuid}/materials", operation_id="publish_materials", status_code=HTTP_200_OK)
+    async def materials(
+        self, conference_id: FromPath[UUID], data: JSONBody[Materials], pool: Pool, caller: Caller
+    ) -> ConferenceRead:
+        """After the event: the recording and slides go to everyone who had a place, with a request for feedback."""
+        published = await conferences.publish_materials(
+            pool, caller, conference_id, data.recording_url, data.slides_url
+        )
+        return ConferenceRead.of(published)
 
     @post("/{conference_id:uuid}/co-hosts", operation_id="add_co_host", status_code=HTTP_200_OK)
     async def co_host(

@@ -4,17 +4,18 @@ offered place, and cancels at any time."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK
-from pydantic import BaseModel, ConfigDict, Field
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from events.domain.places import Registration, Status
 from events.service_layer import registrations
+from events.service_layer.questions import one_paragraph
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Pool
 
@@ -45,6 +46,19 @@ class RegistrationRead(BaseModel):
 
 class JoinRead(BaseModel):
     url: str
+
+
+class MaterialsRead(BaseModel):
+    recording_url: str | None
+    slides_url: str | None
+    feedback_given: bool
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rating: int = Field(ge=1, le=5, description="1 (not helpful) to 5 (very helpful)")
+    comment: Annotated[str, AfterValidator(one_paragraph)] | None = Field(default=None, max_length=2000)
 
 
 class RegistrationController(Controller):
@@ -87,6 +101,23 @@ class RegistrationController(Controller):
         """The link to join, from 30 minutes before the start to the end, for a person with a place; using it
         counts as attending."""
         return JoinRead(url=await registrations.join(pool, caller, registration_id))
+
+    @get("/me/registrations/{registration_id:uuid}/materials", operation_id="event_materials")
+    async def materials(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> MaterialsRead:
+        """After the event, for the people who had a place: the recording and slides (None until published)."""
+        recording, slides, given = await registrations.materials(pool, caller, registration_id)
+        return MaterialsRead(recording_url=recording, slides_url=slides, feedback_given=given)
+
+    @post(
+        "/me/registrations/{registration_id:uuid}/feedback",
+        operation_id="give_feedback",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def feedback(
+        self, registration_id: FromPath[UUID], data: JSONBody[Feedback], pool: Pool, caller: Caller
+    ) -> None:
+        """How it was, once, after the end: the hosts see the figures and the comments of their own members."""
+        await registrations.feedback(pool, caller, registration_id, data.rating, data.comment or "")
 
     @post(
         "/me/registrations/{registration_id:uuid}/cancel", operation_id="cancel_registration", status_code=HTTP_200_OK
