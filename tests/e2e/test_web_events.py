@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 from icalendar import Calendar
 from playwright.async_api import Page, expect
@@ -183,7 +184,20 @@ async def test_in_french_a_place_freed_in_a_full_conference_goes_down_the_waitin
     assert str(entry["UID"]) == f"{conference_id}@events.fellowship"
 
 
-async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(web: Web) -> None:
+async def has_ended(platform: Platform, conference_id: str) -> None:
+    """The event's hour passes (its times moved back in events' database: a test cannot wait an hour)."""
+    conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{platform.ports['postgres']}/events")
+    try:
+        await conn.execute(
+            "UPDATE conferences SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour'"
+            " WHERE conference_id = $1",
+            UUID(conference_id),
+        )
+    finally:
+        await conn.close()
+
+
+async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(web: Web, platform: Platform) -> None:
     oliver = await _as_demo(web, "oliver@example.org")  # admin of the Rare Lung Disease Alliance, in English
     home = next(m for m in (await api(oliver, "membership/me"))["memberships"] if "admin" in m["roles"])
     await oliver.goto(f"/admin/{home['association_id']}")
@@ -227,3 +241,28 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     await expect(oliver.locator("main")).to_contain_text("Hugo Lefebvre")
     await oliver.get_by_role("button", name="Call the event off").click()  # the box not ticked
     await expect(oliver.locator(".error-summary")).to_be_focused()
+
+    # after the hour: the admin shares the recording; the member is told, watches it and gives feedback
+    await has_ended(platform, conference_id)
+    await oliver.goto(admin_page)
+    await oliver.fill("#recording_url", "http://video.example/inhalers")  # not https: refused
+    await oliver.get_by_role("button", name="Share them with everyone who had a place").click()
+    await expect(oliver.locator(".error-summary")).to_be_focused()
+    await oliver.fill("#recording_url", "https://video.example/inhalers")
+    await oliver.get_by_role("button", name="Share them with everyone who had a place").click()
+    await expect(oliver.locator(".notice")).to_contain_text("asked for their feedback")
+    told = await mail_for(platform.data_dir / "mail", "hugo@example.org", "L'enregistrement et les diapositives")
+    assert f"/events/{conference_id}" in text_of(told)
+    await hugo.goto(f"/events/{conference_id}")
+    await expect(hugo.get_by_role("link", name="Voir l'enregistrement")).to_have_attribute(
+        "href", "https://video.example/inhalers"
+    )
+    await hugo.get_by_role("button", name="Envoyer mon avis").click()  # no rating chosen
+    await expect(hugo.locator(".error-summary")).to_be_focused()
+    await hugo.check("#rating-5")
+    await hugo.fill("#comment", "Very clear, thank you.")
+    await hugo.get_by_role("button", name="Envoyer mon avis").click()
+    await expect(hugo.locator(".notice")).to_contain_text("Merci pour votre avis")
+    await oliver.goto(admin_page)
+    await expect(figures.locator("tr", has_text="Average rating")).to_contain_text("5.0")
+    await expect(oliver.locator("main")).to_contain_text("Very clear, thank you.")

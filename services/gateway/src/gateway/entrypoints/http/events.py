@@ -126,6 +126,12 @@ class EventsController(Controller):
         registration = (await _mine(request)).get(str(conference_id)) if conference else None
         questions: list[dict[str, Any]] = []
         host = False
+        now = deps_of(request).clock()
+        ended = conference is not None and datetime.fromisoformat(conference["ends_at"]) <= now
+        materials = None
+        if ended and registration and registration["status"] == "registered":
+            path = f"/me/registrations/{registration['registration_id']}/materials"
+            materials = (await call(request, "events", "GET", path)).json()
         if conference:
             path = f"/conferences/{conference_id}/questions"
             questions = (await call(request, "events", "GET", path, params={"locale": i18n.current()})).json()
@@ -140,7 +146,9 @@ class EventsController(Controller):
             audience=words(AUDIENCE, conference["audience"]) if conference else [],
             offered=words(ACCESSIBILITY, conference["accessibility"]) if conference else [],
             needs={key: i18n.gettext(text) for key, text in NEEDS.items()},
-            joinable=conference is not None and _joinable(conference, deps_of(request).clock()),
+            joinable=conference is not None and _joinable(conference, now),
+            ended=ended,
+            materials=materials,
             shown=[q for q in questions if q["status"] in {"approved", "answered"}],
             mine=[q for q in questions if q["mine"] and q["status"] not in {"approved", "answered"}],
             host=host,
@@ -219,6 +227,26 @@ class EventsController(Controller):
             notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
             return redirect(f"/events/{conference_id}")
         return Redirect(response.json()["url"], status_code=303)  # the hosts' https:// meeting, checked by events
+
+    @post("/{conference_id:uuid}/feedback", operation_id="give_event_feedback")
+    async def feedback(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template | Redirect:
+        signed_in(request)
+        values = await form_of(request)
+        if values.get("rating") not in {"1", "2", "3", "4", "5"}:
+            errors = {"rating": i18n.gettext("Choose how helpful it was, from 1 to 5")}
+            return await self._event(request, conference_id, errors, values)
+        registration = (await _mine(request)).get(str(conference_id))
+        if registration is None:
+            notice(request, i18n.gettext("You no longer have a place or a position for this event."))
+            return redirect(f"/events/{conference_id}")
+        body = {"rating": int(values["rating"]), "comment": values.get("comment", "")[:2000] or None}
+        path = f"/me/registrations/{registration['registration_id']}/feedback"
+        response = await call(request, "events", "POST", path, json=body)
+        if response.is_success:
+            notice(request, i18n.gettext("Thank you for your feedback."))
+        else:
+            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+        return redirect(f"/events/{conference_id}")
 
     @get("/{conference_id:uuid}/calendar.ics", operation_id="event_calendar_file")
     async def calendar(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Response[bytes] | Redirect:

@@ -21,6 +21,7 @@ from gateway.entrypoints.http.events import ACCESSIBILITY, AUDIENCE, NEEDS, word
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
+    deps_of,
     detail_of,
     form_list,
     form_of,
@@ -43,6 +44,10 @@ REGISTRANT_STATUSES = {
     "expired": N_("Did not answer the offer"),
 }
 NAMES_SHOWN = 100  # registrants named on the page (each name is an audited read in membership)
+
+
+def _https(url: str) -> bool:
+    return url.startswith("https://") and len(url) <= 2000 and not any(c.isspace() or c in '<>"' for c in url)
 
 
 def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -190,6 +195,8 @@ class HostingController(Controller):
             registrants=[{**p, "name": name} for p, name in zip(people, names, strict=True)],
             more=len(registrants["registrants"]) - len(people),
             yours=registrants["yours"],
+            comments=registrants["comments"],
+            ended=datetime.fromisoformat(conference.json()["ends_at"]) <= deps_of(request).clock(),
             all_hosts=registrants["all_hosts"],
             statuses={key: i18n.gettext(text) for key, text in REGISTRANT_STATUSES.items()},
             needs_in_words=lambda keys: words(NEEDS, keys),
@@ -216,13 +223,22 @@ class HostingController(Controller):
             done = N_("Published: members can register, and those it is for are told.")
         elif action == "join_link":
             url = values.get("url", "")
-            if not url.startswith("https://") or len(url) > 2000 or any(c.isspace() for c in url):
+            if not _https(url):
                 errors = {"url": i18n.gettext("Give the meeting's address, starting with https://")}
                 return await self._event(request, association_id, conference_id, errors, values)
             response = await call(
                 request, "events", "PUT", f"/conferences/{conference_id}/join-link", json={"url": url}
             )
             done = N_("Saved: people with a place see the link from 30 minutes before the start.")
+        elif action == "materials":
+            links = {key: values.get(key, "") for key in ("recording_url", "slides_url") if values.get(key)}
+            wrong = {key: url for key, url in links.items() if not _https(url)}
+            if wrong or not links:
+                message = i18n.gettext("Give at least one address, starting with https://")
+                errors = {key: message for key in wrong} or {"recording_url": message}
+                return await self._event(request, association_id, conference_id, errors, values)
+            response = await call(request, "events", "POST", f"/conferences/{conference_id}/materials", json=links)
+            done = N_("Shared: everyone who had a place is told, and asked for their feedback.")
         elif action == "cancel":
             if values.get("confirm") != "yes":
                 errors = {"confirm": i18n.gettext("Tick the box to say you want to call the event off")}
