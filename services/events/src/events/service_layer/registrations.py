@@ -125,9 +125,7 @@ async def join(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, 
     person's attendance."""
     now = clock()
     async with pool.acquire() as conn, conn.transaction():
-        registration = await registrations.get(conn, registration_id)
-        if registration is None or registration.member_id != caller.member_id:
-            raise NotFound("you have no registration with this id")
+        registration = await _own(conn, caller, registration_id)
         if registration.status != "registered":
             raise Conflict("only people with a place can join")
         conference = await conferences.get(conn, registration.conference_id)
@@ -145,9 +143,7 @@ async def materials(
 ) -> tuple[str | None, str | None, bool]:
     """The recording and slides, for a person who had a place, and whether they gave their feedback."""
     async with pool.acquire() as conn:
-        registration = await registrations.get(conn, registration_id)
-        if registration is None or registration.member_id != caller.member_id:
-            raise NotFound("you have no registration with this id")
+        registration = await _own(conn, caller, registration_id)
         if registration.status != "registered":
             raise Forbidden("the materials are for the people who had a place")
         recording, slides = await conferences.materials_of(conn, registration.conference_id)
@@ -159,9 +155,7 @@ async def feedback(
 ) -> None:
     """A person who had a place says how it was, once, after the end."""
     async with pool.acquire() as conn, conn.transaction():
-        registration = await registrations.get(conn, registration_id)
-        if registration is None or registration.member_id != caller.member_id:
-            raise NotFound("you have no registration with this id")
+        registration = await _own(conn, caller, registration_id)
         if registration.status != "registered":
             raise Conflict("feedback is for the people who had a place")
         conference = await conferences.get(conn, registration.conference_id)
@@ -174,9 +168,7 @@ async def feedback(
 async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, clock: Clock = utc_now) -> bytes:
     """The .ics of one's place; after a cancellation, the file that removes the entry from one's calendar."""
     async with pool.acquire() as conn:
-        registration = await registrations.get(conn, registration_id)
-        if registration is None or registration.member_id != caller.member_id:
-            raise NotFound("you have no registration with this id")
+        registration = await _own(conn, caller, registration_id)
         if registration.status in {"waitlisted", "offered"}:
             raise Conflict("you have no place yet, so there is nothing to put in your calendar")
         conference = await conferences.get(conn, registration.conference_id)
@@ -292,13 +284,19 @@ async def _locked(conn: asyncpg.Connection, conference_id: UUID) -> Conference:
     return conference
 
 
+async def _own(conn: asyncpg.Connection, caller: Principal, registration_id: UUID) -> Registration:
+    """The caller's registration; NotFound when there is none of theirs with this id."""
+    found = await registrations.get(conn, registration_id)
+    if found is None or found.member_id != caller.member_id:
+        raise NotFound("you have no registration with this id")
+    return found
+
+
 async def _own_locked(
     conn: asyncpg.Connection, caller: Principal, registration_id: UUID
 ) -> tuple[Registration, Conference]:
     """The caller's registration, read again after its event's row is locked (it may have just changed)."""
-    found = await registrations.get(conn, registration_id)
-    if found is None or found.member_id != caller.member_id:
-        raise NotFound("you have no registration with this id")
+    found = await _own(conn, caller, registration_id)
     conference = await _locked(conn, found.conference_id)
     return await _registration(conn, registration_id), conference
 

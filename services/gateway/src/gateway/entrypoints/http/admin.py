@@ -22,6 +22,7 @@ from gateway.entrypoints.http.pages import (
     form_list,
     form_of,
     has_role,
+    not_possible,
     notice,
     redirect,
     render,
@@ -462,5 +463,5 @@ class FederationController(Controller):
         if response.is_success:
             notice(request, i18n.gettext("%(email)s is now an administrator.") % {"email": email})
         else:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect("/federation")

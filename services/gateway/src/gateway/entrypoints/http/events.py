@@ -21,6 +21,7 @@ from gateway.entrypoints.http.pages import (
     form_list,
     form_of,
     has_role,
+    not_possible,
     notice,
     redirect,
     render,
@@ -201,7 +202,7 @@ class EventsController(Controller):
             request, "events", "POST", f"/me/registrations/{registration['registration_id']}/{action}", json={}
         )
         if not response.is_success:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         elif action == "accept":
             notice(request, i18n.gettext("The place is yours. We have sent you an e-mail with a calendar file."))
         elif action == "decline":
@@ -224,7 +225,7 @@ class EventsController(Controller):
         path = f"/me/registrations/{registration['registration_id']}/join"
         response = await call(request, "events", "POST", path, json={})
         if not response.is_success:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
             return redirect(f"/events/{conference_id}")
         return Redirect(response.json()["url"], status_code=303)  # the hosts' https:// meeting, checked by events
 
@@ -245,7 +246,7 @@ class EventsController(Controller):
         if response.is_success:
             notice(request, i18n.gettext("Thank you for your feedback."))
         else:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect(f"/events/{conference_id}")
 
     @get("/{conference_id:uuid}/calendar.ics", operation_id="event_calendar_file")
@@ -293,7 +294,7 @@ class EventsController(Controller):
         signed_in(request)
         response = await call(request, "events", "POST", f"/questions/{question_id}/vote", json={})
         if not response.is_success:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect(f"/events/{conference_id}#questions")
 
     @get("/{conference_id:uuid}/moderation", operation_id="page_event_moderation")
@@ -359,7 +360,7 @@ class EventsController(Controller):
         body |= {key: values[key] for key in ("answer", "reason", "into") if values.get(key) and key != "action"}
         response = await call(request, "events", "POST", f"/questions/{question_id}/moderate", json=body)
         if not response.is_success:
-            errors = {field: i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)}}
+            errors = {field: not_possible(response)}
             return await self._moderation(request, conference_id, errors, {**values, "question_id": str(question_id)})
         notice(request, i18n.gettext(DONE[action]))
         return redirect(f"/events/{conference_id}/moderation")

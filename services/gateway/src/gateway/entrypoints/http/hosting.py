@@ -22,10 +22,10 @@ from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
     deps_of,
-    detail_of,
     form_list,
     form_of,
     has_role,
+    not_possible,
     notice,
     redirect,
     render,
@@ -158,7 +158,7 @@ class HostingController(Controller):
             request, "events", "POST", "/conferences/", json={**body, "association_id": str(association_id)}
         )
         if not response.is_success:
-            errors = {"title": i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)}}
+            errors = {"title": not_possible(response)}
             return await self._new(request, association_id, {**values, **chosen}, errors)
         notice(request, i18n.gettext("Saved as a draft: nobody sees it until you publish it."))
         return redirect(f"/admin/{association_id}/events/{response.json()['conference_id']}")
@@ -251,5 +251,5 @@ class HostingController(Controller):
         if response.is_success:
             notice(request, i18n.gettext(done))
         else:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect(f"/admin/{association_id}/events/{conference_id}")

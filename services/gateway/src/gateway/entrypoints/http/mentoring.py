@@ -15,9 +15,9 @@ from gateway import i18n
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
-    detail_of,
     form_list,
     form_of,
+    not_possible,
     notice,
     redirect,
     render,
@@ -141,7 +141,7 @@ class MentoringController(Controller):
         if response.is_success:
             notice(request, i18n.gettext("The mentorship has ended. You can tell us how it went below."))
         else:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect("/mentoring")
 
     @post("/mentorships/{match_id:uuid}/feedback", operation_id="mentorship_feedback")
@@ -157,7 +157,7 @@ class MentoringController(Controller):
         if response.is_success:
             notice(request, i18n.gettext("Thank you for your feedback."))
         else:
-            notice(request, i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)})
+            notice(request, not_possible(response))
         return redirect("/mentoring")
 
     # -- the mentor's own side -----------------------------------------------------------------------

@@ -123,6 +123,11 @@ def detail_of(response: Answer) -> str:
         return ""
 
 
+def not_possible(response: Answer) -> str:
+    """What to tell the person when a service refused what they asked, in its own words."""
+    return i18n.gettext("That was not possible: %(reason)s") % {"reason": detail_of(response)}
+
+
 async def form_of(request: AnyRequest) -> dict[str, str]:
     """The posted form's fields, each trimmed (repeated fields: see `form_list`)."""
     form = await request.form()
