@@ -36,27 +36,42 @@ class CalendarEntry:
 
 
 def calendar_file(entry: CalendarEntry, *, now: datetime) -> bytes:
-    zone = ZoneInfo(entry.time_zone)
+    """One person's entry for one event: PUBLISH adds or updates it, CANCEL removes it."""
+    return _calendar([entry], method="CANCEL" if entry.cancelled else "PUBLISH", now=now)
+
+
+def calendar_feed(entries: list[CalendarEntry], *, name: str, now: datetime) -> bytes:
+    """A person's subscribed calendar: every event they have a place at (cancelled ones marked so, and kept a
+    while, so that calendars take them out)."""
+    return _calendar(entries, method="PUBLISH", now=now, name=name)
+
+
+def _calendar(entries: list[CalendarEntry], *, method: str, now: datetime, name: str | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "CANCEL" if entry.cancelled else "PUBLISH")
-    event = Event()
-    event.add("uid", event_uid(entry.conference_id))
-    event.add("sequence", entry.sequence)
-    event.add("dtstamp", now)
-    event.add("dtstart", entry.starts_at.astimezone(zone))
-    event.add("dtend", entry.ends_at.astimezone(zone))
-    event.add("summary", entry.title)
-    if entry.description:
-        event.add("description", entry.description)
-    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    calendar.add_component(event)
-    # the zone's rules over the event's year and the next: enough for any calendar, and a short file
-    start = entry.starts_at.astimezone(zone).date()
-    calendar.add_missing_timezones(
-        first_date=start.replace(month=1, day=1), last_date=start.replace(year=start.year + 2, month=1, day=1)
-    )
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    for entry in entries:
+        zone = ZoneInfo(entry.time_zone)
+        event = Event()
+        event.add("uid", event_uid(entry.conference_id))
+        event.add("sequence", entry.sequence)
+        event.add("dtstamp", now)
+        event.add("dtstart", entry.starts_at.astimezone(zone))
+        event.add("dtend", entry.ends_at.astimezone(zone))
+        event.add("summary", entry.title)
+        if entry.description:
+            event.add("description", entry.description)
+        event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    if entries:  # the zones' rules over the events' years and the next: enough for any calendar, and short
+        starts = [entry.starts_at.astimezone(ZoneInfo(entry.time_zone)).date() for entry in entries]
+        calendar.add_missing_timezones(
+            first_date=min(starts).replace(month=1, day=1),
+            last_date=max(starts).replace(year=max(starts).year + 2, month=1, day=1),
+        )
     return bytes(calendar.to_ical())

@@ -189,6 +189,9 @@ async def walk_event_pages(page: Page, walk: Walk) -> None:
     await page.locator("main form:has(input[value=cancel]) button").click()
     await walk.check(page, "place given up")
     await walk.visit(page, f"/events/{uuid4()}")  # no such event
+    await walk.visit(page, "/events/calendar")
+    await page.locator("main form button").first.click()
+    await walk.check(page, "address made")
 
 
 async def walk_mentor_pages(web: Web, newcomer: Page, walk: Walk) -> None:

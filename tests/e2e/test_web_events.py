@@ -122,6 +122,19 @@ async def test_a_member_registers_for_a_conference_for_their_condition_and_keeps
     await expect(answers).to_contain_text("A regular bedtime and short rests")
     await expect(page.locator("main")).not_to_contain_text("06 12 34 56 78")
 
+    # the calendar feed: a secret address a calendar app subscribes to (no session, no cookie)
+    await page.goto("/events/calendar")
+    await page.get_by_role("button", name="Make my calendar address").click()
+    address = await page.locator("#address").input_value()
+    feed = await web.browser.new_context()  # a calendar app: none of the member's cookies
+    try:
+        listed = await (await feed.request.get(address)).body()
+        (subscribed,) = [e for e in Calendar.from_ical(listed).walk("VEVENT") if str(e["SUMMARY"]) == FIBROMYALGIA_TALK]
+        assert str(subscribed["STATUS"]) == "CONFIRMED"
+    finally:
+        await feed.close()
+    await page.goto(f"/events/{conference_id}")
+
     await page.get_by_role("button", name="Give up my place").click()  # the box not ticked
     await expect(page.locator(".error-summary")).to_be_focused()
     await page.check("#confirm")

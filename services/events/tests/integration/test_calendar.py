@@ -67,3 +67,38 @@ async def test_after_cancelling_the_file_removes_the_entry_and_others_get_nothin
     event = _event(cancelled.content)
     assert str(event["status"]) == "CANCELLED"
     assert str(event["uid"]) == f"{conference['conference_id']}@events.fellowship"
+
+
+async def test_a_calendar_feed_lists_the_persons_places_at_a_secret_address_that_can_be_replaced_or_turned_off(
+    api: Api,
+) -> None:
+    host = api.member(None, "admin")
+    kept = await api.conference(host, title="Sleep and pain", starts_in=timedelta(days=5))
+    given_up = await api.conference(host, title="Pacing your days", starts_in=timedelta(days=6))
+    person, other = api.member(host.association_id), api.member(host.association_id)
+    for conference in (kept, given_up):
+        await api.register(person, conference["conference_id"])
+    await api.register(other, (await api.conference(host, title="Not theirs"))["conference_id"])
+    leaving = next(r for r in await api.mine(person) if r["conference_id"] == given_up["conference_id"])
+    await api.act(person, leaving["registration_id"], "cancel")
+
+    assert (await api.client.get("/me/calendar-feed", headers=person.headers)).json() == {"active": False}
+    token = (await api.client.post("/me/calendar-feed", headers=person.headers)).json()["token"]
+    feed = await api.client.get(f"/calendar-feeds/{token}")  # a calendar app: no token of membership's
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert set(events) == {"Sleep and pain", "Pacing your days"}
+    assert str(events["Sleep and pain"]["STATUS"]) == "CONFIRMED"
+    assert str(events["Pacing your days"]["STATUS"]) == "CANCELLED", "a calendar takes a given-up place out"
+    assert events["Sleep and pain"].decoded("DTSTART") == datetime.fromisoformat(kept["starts_at"]).replace(
+        microsecond=0
+    )
+
+    replaced = (await api.client.post("/me/calendar-feed", headers=person.headers)).json()["token"]
+    assert (await api.client.get(f"/calendar-feeds/{token}")).status_code == 404
+    assert (await api.client.get(f"/calendar-feeds/{replaced}")).status_code == 200
+    assert (await api.client.delete("/me/calendar-feed", headers=person.headers)).status_code == 204
+    gone = await api.client.get(f"/calendar-feeds/{replaced}")
+    assert gone.status_code == 404 and "turned off" in gone.json()["detail"]
+    stored = await api.pool.fetchval("SELECT count(*) FROM calendar_feeds WHERE token_hash::text LIKE $1", f"%{token}%")
+    assert stored == 0

@@ -26,7 +26,7 @@ from gateway.entrypoints.consumers import register
 from gateway.entrypoints.http.account import AccountController
 from gateway.entrypoints.http.admin import AssociationAdminController, FederationController
 from gateway.entrypoints.http.errors import PAGE_EXCEPTION_HANDLERS
-from gateway.entrypoints.http.events import EventsController
+from gateway.entrypoints.http.events import CalendarFeedController, EventsController
 from gateway.entrypoints.http.hosting import HostingController
 from gateway.entrypoints.http.inbox import InboxController
 from gateway.entrypoints.http.mentoring import MentoringController
@@ -58,6 +58,7 @@ SPEC = ServiceSpec(
         WelcomeController,
         MentoringController,
         EventsController,
+        CalendarFeedController,
         HostingController,
         InboxController,
         AssociationAdminController,

@@ -3,6 +3,7 @@ the transaction that changes the registrations."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,9 +20,9 @@ COLUMNS = (
 )
 
 
-def _conference(row: asyncpg.Record) -> Conference:
-    fields: dict[str, Any] = dict(row.items())
-    return Conference(**fields)
+def conference_of(row: Mapping[str, Any]) -> Conference:
+    """A conference from a row of COLUMNS."""
+    return Conference(**dict(row.items()))
 
 
 async def insert(conn: asyncpg.Connection, conference: Conference, created_by: UUID) -> None:
@@ -56,7 +57,7 @@ async def get(conn: asyncpg.Connection, conference_id: UUID, *, lock: bool = Fal
     time: concurrent registrations queue here, so the capacity is re-checked by each in turn)."""
     suffix = " FOR UPDATE OF c" if lock else ""
     row = await conn.fetchrow(f"SELECT {COLUMNS} FROM conferences c WHERE c.conference_id = $1{suffix}", conference_id)
-    return None if row is None else _conference(row)
+    return None if row is None else conference_of(row)
 
 
 async def set_status(conn: asyncpg.Connection, conference_id: UUID, status: str) -> None:
@@ -80,7 +81,7 @@ async def upcoming(conn: asyncpg.Connection, now: datetime, limit: int = 100) ->
         now,
         limit,
     )
-    return [_conference(row) for row in rows]
+    return [conference_of(row) for row in rows]
 
 
 async def reschedule(conn: asyncpg.Connection, conference_id: UUID, starts_at: datetime, ends_at: datetime) -> None:
@@ -121,7 +122,7 @@ async def hosted_by(conn: asyncpg.Connection, association_id: UUID, limit: int =
         association_id,
         limit,
     )
-    return [_conference(row) for row in rows]
+    return [conference_of(row) for row in rows]
 
 
 async def add_co_host(conn: asyncpg.Connection, conference_id: UUID, association_id: UUID) -> None:

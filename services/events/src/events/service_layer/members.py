@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from events.adapters import members, questions
+from events.adapters import calendar_feeds, members, questions
 from events.service_layer import registrations
 from shared.contracts.envelope import MessageData
 from shared.contracts.membership import (
@@ -37,3 +37,4 @@ async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> N
             await members.delete_person(conn, data.member_id)
             await registrations.forget_member(conn, data.member_id, utc_now())
             await questions.forget_member(conn, data.member_id)
+            await calendar_feeds.delete(conn, data.member_id)

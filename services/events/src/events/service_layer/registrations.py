@@ -9,17 +9,20 @@ Each change and the message announcing it commit together (the outbox).
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 
-from events.adapters import conferences, registrations
+from events.adapters import calendar_feeds, conferences, registrations
 from events.domain import reminders
 from events.domain.calendar import entry_of
 from events.domain.conferences import Conference
 from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
+from shared.calendar import calendar_feed as calendar_feed_file
 from shared.calendar import calendar_file
 from shared.contracts.events import (
     OfferExpired,
@@ -321,3 +324,41 @@ def place_facts(conference: Conference, registration: Registration) -> dict[str,
         "time_zone": conference.time_zone,
         "sequence": conference.sequence,
     }
+
+
+FEED_KEEPS = timedelta(days=30)  # a feed lists events that ended up to this long ago
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def new_calendar_feed(pool: asyncpg.Pool, caller: Principal) -> str:
+    """A new secret address for the person's calendar feed; the previous one stops working."""
+    token = secrets.token_urlsafe(32)
+    async with pool.acquire() as conn:
+        await calendar_feeds.replace(conn, caller.member_id, _token_hash(token))
+    return token
+
+
+async def revoke_calendar_feed(pool: asyncpg.Pool, caller: Principal) -> None:
+    async with pool.acquire() as conn:
+        await calendar_feeds.delete(conn, caller.member_id)
+
+
+async def has_calendar_feed(pool: asyncpg.Pool, caller: Principal) -> bool:
+    async with pool.acquire() as conn:
+        return await calendar_feeds.exists(conn, caller.member_id)
+
+
+async def calendar_feed(pool: asyncpg.Pool, token: str, *, clock: Clock = utc_now) -> bytes:
+    """The feed at a secret address: every event its owner has a place at (given-up ones cancelled, so their
+    calendar takes them out). NotFound for an address that does not exist or was revoked."""
+    now = clock()
+    async with pool.acquire() as conn:
+        member = await calendar_feeds.owner(conn, _token_hash(token))
+        if member is None:
+            raise NotFound("there is no calendar at this address (it may have been replaced or turned off)")
+        listed = await calendar_feeds.entries(conn, member, now - FEED_KEEPS)
+    entries = [entry_of(conference, cancelled=not holds) for conference, holds in listed]
+    return calendar_feed_file(entries, name="Fellowship", now=now)

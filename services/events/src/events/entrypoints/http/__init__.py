@@ -6,6 +6,12 @@ from typing import Any
 
 from events.entrypoints.http.conferences import ConferenceController, HostedController
 from events.entrypoints.http.questions import QuestionController
-from events.entrypoints.http.registrations import RegistrationController
+from events.entrypoints.http.registrations import CalendarFeedController, RegistrationController
 
-ROUTES: list[Any] = [ConferenceController, HostedController, RegistrationController, QuestionController]
+ROUTES: list[Any] = [
+    ConferenceController,
+    HostedController,
+    RegistrationController,
+    CalendarFeedController,
+    QuestionController,
+]

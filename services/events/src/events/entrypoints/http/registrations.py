@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -46,6 +46,14 @@ class RegistrationRead(BaseModel):
 
 class JoinRead(BaseModel):
     url: str
+
+
+class CalendarFeedRead(BaseModel):
+    token: str = Field(description="the secret part of the feed's address: GET /calendar-feeds/{token}")
+
+
+class CalendarFeedState(BaseModel):
+    active: bool
 
 
 class MaterialsRead(BaseModel):
@@ -135,3 +143,36 @@ class RegistrationController(Controller):
     async def decline(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> RegistrationRead:
         """Let the place offered to you go to the next person."""
         return RegistrationRead.of(await registrations.decline(pool, caller, registration_id))
+
+
+class CalendarFeedController(Controller):
+    path = "/"
+    tags = ["calendar feed"]
+
+    @post("/me/calendar-feed", operation_id="new_calendar_feed", security=[{BEARER: []}])
+    async def new(self, pool: Pool, caller: Caller) -> CalendarFeedRead:
+        """A new secret address for your calendar app to subscribe to; the previous address stops working."""
+        return CalendarFeedRead(token=await registrations.new_calendar_feed(pool, caller))
+
+    @get("/me/calendar-feed", operation_id="calendar_feed_state", security=[{BEARER: []}])
+    async def state(self, pool: Pool, caller: Caller) -> CalendarFeedState:
+        return CalendarFeedState(active=await registrations.has_calendar_feed(pool, caller))
+
+    @delete("/me/calendar-feed", operation_id="revoke_calendar_feed", security=[{BEARER: []}])
+    async def revoke(self, pool: Pool, caller: Caller) -> None:
+        """Turn your calendar feed off: its address stops working."""
+        await registrations.revoke_calendar_feed(pool, caller)
+
+    @get(
+        "/calendar-feeds/{token:str}",
+        operation_id="calendar_feed",
+        security=[],
+        media_type="text/calendar",
+        responses={200: ResponseSpec(None, description="an iCalendar feed (RFC 5545)", media_type="text/calendar")},
+    )
+    async def feed(self, token: FromPath[str], pool: Pool) -> Response[bytes]:
+        """Public, for calendar apps: the events the address's owner has a place at. The address is the secret."""
+        body = await registrations.calendar_feed(pool, token[:100])
+        return Response(
+            body, media_type="text/calendar; charset=utf-8", headers={"cache-control": "private, max-age=300"}
+        )

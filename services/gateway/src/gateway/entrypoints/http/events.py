@@ -4,6 +4,7 @@ give up a place, and the event as a calendar file."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 from gateway import i18n
 from gateway.entrypoints.http.pages import (
     AnyRequest,
+    anonymous_call,
     call,
     deps_of,
     detail_of,
@@ -109,6 +111,29 @@ class EventsController(Controller):
             others=[c for c in coming if c not in for_you and c["conference_id"] not in mine],
             registrations=mine,
         )
+
+    @get("/calendar", operation_id="page_my_calendar")
+    async def my_calendar(self, request: AnyRequest) -> Template:
+        session = signed_in(request)
+        state = (await call(request, "events", "GET", "/me/calendar-feed")).json()
+        token = session.pop("calendar_token")  # shown once, right after it was made: it is not kept anywhere
+        address = f"{str(request.base_url).rstrip('/')}/calendar/{token}.ics" if token else None
+        return render(
+            request, "events/calendar.html", title=i18n.gettext("My calendar"), active=state["active"], address=address
+        )
+
+    @post("/calendar", operation_id="change_my_calendar")
+    async def change_calendar(self, request: AnyRequest) -> Redirect:
+        """A new address for the calendar feed (the old one stops working), or none."""
+        session = signed_in(request)
+        action = (await form_of(request)).get("action")
+        if action == "new":
+            token = (await call(request, "events", "POST", "/me/calendar-feed", json={})).json()["token"]
+            session.put("calendar_token", token)
+        elif action == "off":
+            await call(request, "events", "DELETE", "/me/calendar-feed")
+            notice(request, i18n.gettext("Your calendar address is turned off."))
+        return redirect("/events/calendar")
 
     @get("/{conference_id:uuid}", operation_id="page_event")
     async def event(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Template:
@@ -378,3 +403,22 @@ def marked(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, str | N
     if at < len(text):
         parts.append((text[at:], None))
     return parts
+
+
+class CalendarFeedController(Controller):
+    """The calendar feed's public address, for calendar apps (no session: the address is the secret)."""
+
+    path = "/calendar"
+    include_in_schema = False
+
+    @get("/{token:str}", operation_id="calendar_feed_file")
+    async def feed(self, request: AnyRequest, token: FromPath[str]) -> Response[bytes]:
+        secret = token.removesuffix(".ics")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", secret):
+            return Response(b"no calendar at this address", status_code=404, media_type="text/plain")
+        answer = await anonymous_call(request, "events", "GET", f"/calendar-feeds/{secret}")
+        if not answer.is_success:
+            return Response(b"no calendar at this address", status_code=404, media_type="text/plain")
+        return Response(
+            answer.content, media_type="text/calendar; charset=utf-8", headers={"cache-control": "private, max-age=300"}
+        )
