@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from events.service_layer.members import apply_member_message
 from events.service_layer.registrations import expire_due_offers
-from shared.contracts.membership import MemberErased
+from shared.contracts.membership import MemberErased, MemberJoined
 from shared.testing.tokens import Member
 
 from .conftest import Api
@@ -202,3 +203,29 @@ async def test_an_erased_persons_place_goes_to_the_next_and_nothing_of_them_stay
     assert await api.mine(erased) == []
     assert await api.held(conference["conference_id"]) == 1
     assert not [m for m in await api.messages() if m["data"].get("member_id") == str(erased.member_id)]
+
+
+def zone_where_it_is(hour: int, at: datetime) -> str:
+    """An IANA zone (Etc/GMT±N: UTC∓N) where the local time at `at` is `hour` o'clock."""
+    offset = ((hour - at.astimezone(UTC).hour + 12) % 24) - 12  # local = UTC + offset
+    return "Etc/UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+async def test_an_offer_never_lapses_in_the_night_of_the_person_it_is_for(api: Api) -> None:
+    host = api.member(None, "admin")
+    conference = await api.conference(host, capacity=1)  # in ten days: an offer lasts 24 h
+    holder, sleeper = api.member(host.association_id), api.member(host.association_id)
+    deadline = datetime.now(UTC) + timedelta(hours=24)
+    zone = zone_where_it_is(3, deadline)  # 24 h from now it is 3 at night where the sleeper lives
+    async with api.pool.acquire() as conn, conn.transaction():
+        joined = MemberJoined(member_id=sleeper.member_id, association_id=host.association_id, time_zone=zone)
+        await apply_member_message(conn, joined)
+    taken = (await api.register(holder, conference["conference_id"])).json()
+    await api.register(sleeper, conference["conference_id"])
+
+    await api.act(holder, taken["registration_id"], "cancel")
+
+    [offer] = await api.mine(sleeper)
+    lapses = datetime.fromisoformat(offer["offer_expires_at"]).astimezone(ZoneInfo(zone))
+    assert (lapses.hour, lapses.minute) == (8, 0), f"the offer lapses at {lapses} in {zone}: in their night"
+    assert timedelta(hours=28) < lapses - datetime.now(UTC) < timedelta(hours=30)

@@ -7,15 +7,29 @@ from uuid import UUID
 import asyncpg
 
 
-async def upsert_person(conn: asyncpg.Connection, member_id: UUID, conditions: list[str], *, health_data: bool) -> None:
+async def upsert_person(
+    conn: asyncpg.Connection, member_id: UUID, conditions: list[str], *, health_data: bool, time_zone: str
+) -> None:
     await conn.execute(
-        "INSERT INTO people (member_id, conditions, health_data) VALUES ($1, $2, $3)"
-        " ON CONFLICT (member_id) DO UPDATE"
-        " SET conditions = EXCLUDED.conditions, health_data = EXCLUDED.health_data, updated_at = now()",
+        "INSERT INTO people (member_id, conditions, health_data, time_zone) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (member_id) DO UPDATE SET conditions = EXCLUDED.conditions,"
+        " health_data = EXCLUDED.health_data, time_zone = EXCLUDED.time_zone, updated_at = now()",
         member_id,
         sorted(set(conditions)) if health_data else [],
         health_data,
+        time_zone,
     )
+
+
+async def set_time_zone(conn: asyncpg.Connection, member_id: UUID, time_zone: str) -> None:
+    await conn.execute(
+        "UPDATE people SET time_zone = $2, updated_at = now() WHERE member_id = $1", member_id, time_zone
+    )
+
+
+async def time_zone_of(conn: asyncpg.Connection, member_id: UUID) -> str | None:
+    zone: str | None = await conn.fetchval("SELECT time_zone FROM people WHERE member_id = $1", member_id)
+    return zone
 
 
 async def set_health_data_consent(conn: asyncpg.Connection, member_id: UUID, granted: bool) -> None:

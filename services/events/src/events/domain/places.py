@@ -57,6 +57,11 @@ class QuietHours:
     end: time
     time_zone: str
 
+    @classmethod
+    def night(cls, time_zone: str) -> QuietHours:
+        """22:00 to 08:00 where the person lives: when nobody should have to answer an offer."""
+        return cls(time(22), time(8), time_zone)
+
     def contains(self, instant: datetime) -> bool:
         local = instant.astimezone(ZoneInfo(self.time_zone)).time()
         if self.start <= self.end:

@@ -13,6 +13,7 @@ from shared.contracts.membership import (
     MemberErased,
     MemberJoined,
     MemberLeft,
+    ProfileUpdated,
     RolesChanged,
 )
 from shared.dependencies import utc_now
@@ -23,8 +24,12 @@ async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> N
     match data:
         case MemberJoined():
             consented = "health_data" in data.consents
-            await members.upsert_person(conn, data.member_id, list(data.conditions), health_data=consented)
+            await members.upsert_person(
+                conn, data.member_id, list(data.conditions), health_data=consented, time_zone=data.time_zone
+            )
             await members.upsert_membership(conn, data.member_id, data.association_id, list(data.roles), active=True)
+        case ProfileUpdated():
+            await members.set_time_zone(conn, data.member_id, data.time_zone)
         case MemberLeft():
             await members.deactivate_membership(conn, data.member_id, data.association_id)
         case RolesChanged():

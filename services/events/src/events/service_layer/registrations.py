@@ -17,11 +17,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from events.adapters import calendar_feeds, conferences, registrations
+from events.adapters import calendar_feeds, conferences, members, registrations
 from events.domain import reminders
 from events.domain.calendar import entry_of
 from events.domain.conferences import Conference
-from events.domain.places import HOLDING, LIVE, OfferRules, Registration, admit, check_change, to_offer
+from events.domain.places import HOLDING, LIVE, OfferRules, QuietHours, Registration, admit, check_change, to_offer
 from shared.calendar import calendar_feed as calendar_feed_file
 from shared.calendar import calendar_file
 from shared.contracts.events import (
@@ -267,11 +267,12 @@ async def _offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now
     conference = await _locked(conn, conference_id)  # already locked by this transaction: re-read `held`
     if conference.status != "published" or conference.starts_at <= now:
         return
-    deadline = RULES.deadline(now, conference.starts_at)
     for person in to_offer(conference.capacity, conference.held, await registrations.line(conn, conference_id)):
         registration = await _registration(conn, person.registration_id)
         await conferences.hold(conn, conference_id, person.places)
         facts = place_facts(conference, registration)
+        zone = await members.time_zone_of(conn, registration.member_id)
+        deadline = RULES.deadline(now, conference.starts_at, QuietHours.night(zone) if zone else None)
         if deadline is None:
             await registrations.set_status(conn, person.registration_id, "registered")
             await enqueue(conn, RegistrationConfirmed(**facts, places=person.places))
