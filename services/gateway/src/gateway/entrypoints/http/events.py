@@ -22,7 +22,7 @@ from gateway.entrypoints.http.pages import (
     detail_of,
     form_list,
     form_of,
-    has_role,
+    holds_role,
     not_possible,
     notice,
     redirect,
@@ -76,12 +76,11 @@ def _joinable(conference: dict[str, Any], now: datetime) -> bool:
     return conference["status"] == "published" and starts - JOIN_OPENS <= now < ends
 
 
-async def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
-    """Whether the signed-in person is an admin of one of the event's host associations."""
-    for association in [conference["association_id"], *conference["co_hosts"]]:
-        if await has_role(request, "admin", UUID(association)):
-            return True
-    return False
+def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
+    """Whether the signed-in person is an admin of one of the event's host associations (by the token held:
+    every member reads this page, and a role just given shows at the next refresh)."""
+    hosts = [conference["association_id"], *conference["co_hosts"]]
+    return any(holds_role(request, "admin", UUID(association)) for association in hosts)
 
 
 async def _mine(request: AnyRequest) -> dict[str, dict[str, Any]]:
@@ -128,8 +127,11 @@ class EventsController(Controller):
         session = signed_in(request)
         action = (await form_of(request)).get("action")
         if action == "new":
-            token = (await call(request, "events", "POST", "/me/calendar-feed", json={})).json()["token"]
-            session.put("calendar_token", token)
+            response = await call(request, "events", "POST", "/me/calendar-feed", json={})
+            if response.is_success:
+                session.put("calendar_token", response.json()["token"])
+            else:
+                notice(request, not_possible(response))
         elif action == "off":
             await call(request, "events", "DELETE", "/me/calendar-feed")
             notice(request, i18n.gettext("Your calendar address is turned off."))
@@ -161,7 +163,7 @@ class EventsController(Controller):
         if conference:
             path = f"/conferences/{conference_id}/questions"
             questions = (await call(request, "events", "GET", path, params={"locale": i18n.current()})).json()
-            host = await _hosts(request, conference)
+            host = _hosts(request, conference)
         return render(
             request,
             "events/event.html",
@@ -382,7 +384,7 @@ class EventsController(Controller):
         if errors:
             return await self._moderation(request, conference_id, errors, {**values, "question_id": str(question_id)})
         body = {"action": action, "text": values.get("text") or None}
-        body |= {key: values[key] for key in ("answer", "reason", "into") if values.get(key) and key != "action"}
+        body |= {key: values[key] for key in ("answer", "reason", "into") if values.get(key)}
         response = await call(request, "events", "POST", f"/questions/{question_id}/moderate", json=body)
         if not response.is_success:
             errors = {field: not_possible(response)}

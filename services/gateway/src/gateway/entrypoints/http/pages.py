@@ -57,6 +57,12 @@ def _holds(session: Session, role: str, association_id: UUID | None) -> bool:
     return role in session.roles.get("associations", {}).get(str(association_id), [])
 
 
+def holds_role(request: AnyRequest, role: str, association_id: UUID | None = None) -> bool:
+    """Whether the token the session holds says the person has `role` (no call: for what a page merely shows,
+    such as a link for hosts; a page only for them asks `has_role`)."""
+    return _holds(signed_in(request), role, association_id)
+
+
 async def has_role(request: AnyRequest, role: str, association_id: UUID | None = None) -> bool:
     """Whether the signed-in person holds `role` in the association (in the federation, without one). When the
     token held does not say so, membership is asked for a fresh one once: it may predate a role just given."""
