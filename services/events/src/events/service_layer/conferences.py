@@ -177,7 +177,12 @@ async def _locked_as_host(conn: asyncpg.Connection, caller: Principal, conferenc
 async def visible(pool: asyncpg.Pool, caller: Principal, conference_id: UUID) -> Conference:
     """The event as the caller may see it: a draft only by its hosts' admins (to others it does not exist)."""
     async with pool.acquire() as conn:
-        conference = await _get(conn, conference_id)
+        return await visible_in(conn, caller, conference_id)
+
+
+async def visible_in(conn: asyncpg.Connection, caller: Principal, conference_id: UUID) -> Conference:
+    """`visible`, on a connection the caller already holds (in its transaction)."""
+    conference = await _get(conn, conference_id)
     if conference.status == "draft" and not is_host_admin(caller, conference):
         raise NotFound("there is no event with this id")
     return conference

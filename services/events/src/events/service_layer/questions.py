@@ -12,7 +12,7 @@ from events.adapters import questions, registrations
 from events.domain.conferences import Conference
 from events.domain.places import LIVE
 from events.domain.questions import VISIBLE, WAITING, Action, Question, decide, referral_text, screen
-from events.service_layer.conferences import is_host_admin, visible
+from events.service_layer.conferences import is_host_admin, visible, visible_in
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.text import check_short_text
 from shared.web.auth import Principal
@@ -81,7 +81,7 @@ async def vote(pool: asyncpg.Pool, caller: Principal, question_id: UUID) -> Ques
         question = await questions.get(conn, question_id, lock=True)
         if question is None or question.status not in VISIBLE:
             raise NotFound("there is no question with this id to vote for")
-        conference = await visible(pool, caller, question.conference_id)
+        conference = await visible_in(conn, caller, question.conference_id)
         await _taking_part(conn, caller, conference)
         if question.member_id == caller.member_id:
             raise Conflict("you cannot vote for your own question")
@@ -115,7 +115,7 @@ async def moderate(
         question = await questions.get(conn, question_id, lock=True)
         if question is None:
             raise NotFound("there is no question with this id")
-        conference = await visible(pool, caller, question.conference_id)
+        conference = await visible_in(conn, caller, question.conference_id)
         if not is_host_admin(caller, conference):
             raise Forbidden("only an admin of a host association can moderate its questions")
         target = await questions.get(conn, into, lock=True) if into else None
