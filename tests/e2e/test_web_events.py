@@ -255,6 +255,17 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     await oliver.get_by_role("button", name="Call the event off").click()  # the box not ticked
     await expect(oliver.locator(".error-summary")).to_be_focused()
 
+    # the admin moves it ten minutes later: the member is told, and the calendar entry follows (same UID)
+    later = starts + timedelta(minutes=10)
+    await oliver.fill("#date", f"{later:%Y-%m-%d}")
+    await oliver.fill("#time", f"{later:%H:%M}")
+    await oliver.get_by_role("button", name="Move the event").click()
+    await expect(oliver.locator(".notice")).to_contain_text("their calendar follows")
+    moved = await mail_for(platform.data_dir / "mail", "hugo@example.org", "change de date")
+    _, entry = calendar_of(attached_calendar(moved))
+    assert str(entry["UID"]) == f"{conference_id}@events.fellowship" and int(entry["SEQUENCE"]) == 1
+    assert entry.decoded("DTSTART") == later.replace(second=0, microsecond=0)
+
     # after the hour: the admin shares the recording; the member is told, watches it and gives feedback
     await has_ended(platform, conference_id)
     await oliver.goto(admin_page)

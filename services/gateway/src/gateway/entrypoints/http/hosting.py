@@ -50,6 +50,27 @@ def _https(url: str) -> bool:
     return url.startswith("https://") and len(url) <= 2000 and not any(c.isspace() or c in '<>"' for c in url)
 
 
+def _when(values: dict[str, str], zone: str) -> datetime | None:
+    """The day and time the form gives, in `zone`; None when they are not a day and a time."""
+    try:
+        return datetime.combine(
+            date.fromisoformat(values.get("date", "")), time.fromisoformat(values.get("time", "")), ZoneInfo(zone)
+        )
+    except ValueError:
+        return None
+
+
+def _moved(values: dict[str, str], conference: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The new times of a moved event (its length kept), or what is wrong with them."""
+    starts = _when(values, conference["time_zone"])
+    if starts is None:
+        return {}, {"date": i18n.gettext("Give the day (for example 2027-03-14) and the time (for example 18:30)")}
+    if starts <= datetime.now(ZoneInfo(conference["time_zone"])):
+        return {}, {"date": i18n.gettext("Choose a day and time in the future")}
+    length = datetime.fromisoformat(conference["ends_at"]) - datetime.fromisoformat(conference["starts_at"])
+    return {"starts_at": starts.isoformat(), "ends_at": (starts + length).isoformat()}, {}
+
+
 def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The new event's body for events, or what is wrong with the form, field by field."""
     errors: dict[str, str] = {}
@@ -58,12 +79,8 @@ def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> 
     title = " ".join(values.get("title", "").split())
     if not 3 <= len(title) <= 200:
         errors["title"] = i18n.gettext("Give a title of 3 to 200 characters")
-    starts: datetime | None = None
-    try:
-        starts = datetime.combine(
-            date.fromisoformat(values.get("date", "")), time.fromisoformat(values.get("time", "")), ZoneInfo(zone)
-        )
-    except ValueError:
+    starts = _when(values, zone)
+    if starts is None:
         errors["date"] = i18n.gettext("Give the day (for example 2027-03-14) and the time (for example 18:30)")
     if starts is not None and starts <= datetime.now(ZoneInfo(zone)):
         errors["date"] = i18n.gettext("Choose a day and time in the future")
@@ -239,6 +256,13 @@ class HostingController(Controller):
                 return await self._event(request, association_id, conference_id, errors, values)
             response = await call(request, "events", "POST", f"/conferences/{conference_id}/materials", json=links)
             done = N_("Shared: everyone who had a place is told, and asked for their feedback.")
+        elif action == "reschedule":
+            conference = (await call(request, "events", "GET", f"/conferences/{conference_id}")).json()
+            moved, errors = _moved(values, conference)
+            if errors:
+                return await self._event(request, association_id, conference_id, errors, values)
+            response = await call(request, "events", "POST", f"/conferences/{conference_id}/reschedule", json=moved)
+            done = N_("Moved: everyone registered or waiting is told, and their calendar follows.")
         elif action == "cancel":
             if values.get("confirm") != "yes":
                 errors = {"confirm": i18n.gettext("Tick the box to say you want to call the event off")}
