@@ -46,6 +46,7 @@ class DemoEvent:
     conditions: list[str]
     languages: list[str]
     kind: str = "conference"
+    speakers: tuple[tuple[str, str, str], ...] = ()  # (name, profession or a few words, "hcp" or "patient")
     accessibility: list[str] = field(default_factory=list)
     registered: tuple[str, ...] = ()  # demo people with a place, then those in line (past the capacity)
     answered: tuple[tuple[str, str, str], ...] = ()  # (asker among `registered`, question, the host's answer)
@@ -65,6 +66,10 @@ EVENTS = [
         conditions=["M79.7"],
         languages=["fr", "en"],
         accessibility=["captions", "slides_in_advance"],
+        speakers=(
+            ("Dr Claire Martin", "rheumatologist", "hcp"),
+            ("Léa", "has lived with fibromyalgia since 2015", "patient"),
+        ),
         registered=("lucas@example.org",),
         answered=(
             (
@@ -85,6 +90,7 @@ EVENTS = [
         minutes=60,
         time_zone="Europe/Paris",
         capacity=2,
+        speakers=(("Dr Yann Leclerc", "neurologist", "hcp"),),
         conditions=["G43"],
         languages=["en", "fr"],
         registered=("amina@example.org", "grace@example.org", "tom@example.org"),
@@ -112,6 +118,7 @@ EVENTS = [
         minutes=75,
         time_zone="Europe/London",
         capacity=60,
+        speakers=(("Sam Patel", "respiratory physiotherapist", "hcp"),),
         conditions=["J84.1"],
         languages=["en"],
         accessibility=["captions", "sign_language"],
@@ -138,6 +145,7 @@ def body_of(event: DemoEvent, association_id: str, today: date) -> dict[str, Any
         "ends_at": (start + timedelta(minutes=event.minutes)).isoformat(),
         "time_zone": event.time_zone,
         "capacity": event.capacity,
+        "speakers": [{"name": n, "profession": p, "kind": k} for n, p, k in event.speakers],
     }
 
 

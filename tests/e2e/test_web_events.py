@@ -72,6 +72,7 @@ async def test_a_member_registers_for_a_conference_for_their_condition_and_keeps
     start = datetime.fromisoformat(conference["starts_at"]).astimezone(ZoneInfo(zone))
     await expect(page.locator("main dl")).to_contain_text(f"{start:%H:%M}")
     await expect(page.locator("main dl")).to_contain_text("(your time)")
+    await expect(page.locator("main dl")).to_contain_text("Dr Claire Martin, rheumatologist (healthcare professional)")
 
     await page.check("#needs-captions")
     await submit(page)
@@ -230,6 +231,8 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     await oliver.check("#languages")  # English
     await oliver.check("#audience")
     await oliver.fill("#conditions", "j84.1")
+    await oliver.fill("#speaker-1-name", "Dr Ana Costa")
+    await oliver.fill("#speaker-1-profession", "pulmonologist")
     await submit(oliver)
     await expect(oliver.locator(".notice")).to_contain_text("Saved as a draft")
     await oliver.get_by_role("button", name="Publish it").click()
@@ -243,6 +246,7 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     hugo = await _as_demo(web, "hugo@example.org")  # a member of the Alliance (his pages are in French)
     await hugo.route("https://meet.example/**", lambda route: route.fulfill(body="<title>meeting</title>"))
     await hugo.goto(f"/events/{conference_id}")
+    await expect(hugo.locator("main dl")).to_contain_text("Dr Ana Costa, pulmonologist (professionnel de santé)")
     await submit(hugo)
     await expect(hugo.locator("#your-place")).to_contain_text("Vous avez une place")
     await hugo.get_by_role("link", name="Rejoindre maintenant").click()

@@ -113,3 +113,36 @@ async def test_drafts_are_listed_for_the_hosts_admins_only(api: Api) -> None:
     member = api.member(host.association_id)
     refused = await api.client.get(f"/associations/{host.association_id}/conferences", headers=member.headers)
     assert refused.status_code == 403
+
+
+async def test_speakers_are_shown_with_their_profession_and_kind(api: Api) -> None:
+    host = api.member(None, "admin")
+    speakers = [
+        {"name": "Dr Claire Martin", "profession": "rheumatologist", "kind": "hcp"},
+        {"name": "Sam", "profession": "has lived with fibromyalgia for ten years", "kind": "patient"},
+    ]
+    conference = await api.conference(host, speakers=speakers)
+    read = await api.client.get(f"/conferences/{conference['conference_id']}", headers=host.headers)
+    assert read.json()["speakers"] == speakers
+    listed = await api.client.get("/conferences/", headers=host.headers)
+    assert [c["speakers"] for c in listed.json()] == [speakers]
+    body = {**conference, "speakers": [{"name": "X Y", "kind": "surgeon"}]}
+    wrong = await api.client.post(
+        "/conferences/",
+        json={
+            k: body[k]
+            for k in (
+                "association_id",
+                "title",
+                "languages",
+                "audience",
+                "starts_at",
+                "ends_at",
+                "time_zone",
+                "capacity",
+                "speakers",
+            )
+        },
+        headers=host.headers,
+    )
+    assert wrong.status_code == 400 and "kind" in wrong.text

@@ -4,32 +4,35 @@ the transaction that changes the registrations."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from events.domain.conferences import Conference
+from events.domain.conferences import Conference, Speaker
 
 COLUMNS = (
     "c.conference_id, c.association_id, c.kind, c.status, c.title, c.description, c.languages, c.audience,"
     " c.conditions, c.accessibility, c.starts_at, c.ends_at, c.time_zone, c.capacity, c.held, c.sequence,"
-    " coalesce((SELECT array_agg(h.association_id ORDER BY h.association_id) FROM conference_hosts h"
+    " c.speakers, coalesce((SELECT array_agg(h.association_id ORDER BY h.association_id) FROM conference_hosts h"
     " WHERE h.conference_id = c.conference_id), '{}') AS co_hosts"
 )
 
 
 def conference_of(row: Mapping[str, Any]) -> Conference:
     """A conference from a row of COLUMNS."""
-    return Conference(**dict(row.items()))
+    fields = dict(row.items())
+    fields["speakers"] = [Speaker(**speaker) for speaker in fields.get("speakers") or []]
+    return Conference(**fields)
 
 
 async def insert(conn: asyncpg.Connection, conference: Conference, created_by: UUID) -> None:
     await conn.execute(
         "INSERT INTO conferences (conference_id, association_id, kind, status, title, description, languages,"
-        " audience, conditions, accessibility, starts_at, ends_at, time_zone, capacity, created_by)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        " audience, conditions, accessibility, starts_at, ends_at, time_zone, capacity, created_by, speakers)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         conference.conference_id,
         conference.association_id,
         conference.kind,
@@ -45,6 +48,7 @@ async def insert(conn: asyncpg.Connection, conference: Conference, created_by: U
         conference.time_zone,
         conference.capacity,
         created_by,
+        [asdict(speaker) for speaker in conference.speakers],
     )
     await conn.executemany(
         "INSERT INTO conference_hosts (conference_id, association_id) VALUES ($1, $2)",

@@ -3,7 +3,7 @@ held → materials published. Only a published event, not yet started, takes reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
@@ -14,6 +14,14 @@ from shared.errors import Conflict
 JOIN_OPENS = timedelta(minutes=30)  # the join link is shown to people with a place this long before the start
 ConferenceStatus = Literal["draft", "published", "cancelled", "held", "materials_published"]
 Accessibility = Literal["captions", "sign_language", "slides_in_advance"]
+SpeakerKind = Literal["hcp", "patient"]  # a healthcare professional, or a patient speaking of their own road
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    profession: str  # "rheumatologist", "respiratory physiotherapist"; for a patient, a few words ("lives with CRPS")
+    kind: SpeakerKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,7 @@ class Conference:
     held: int
     sequence: int
     co_hosts: list[UUID]
+    speakers: list[Speaker] = field(default_factory=list)
 
     @property
     def hosts(self) -> list[UUID]:

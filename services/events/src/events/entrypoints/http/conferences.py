@@ -5,23 +5,35 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from events.domain.conferences import Accessibility, Conference, ConferenceStatus
+from events.domain.conferences import Accessibility, Conference, ConferenceStatus, Speaker, SpeakerKind
 from events.service_layer import conferences
 from events.service_layer.conferences import Figures
+from events.service_layer.questions import one_paragraph
 from shared.contracts.events import Audience, Kind
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Pool
 
 ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+class SpeakerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, AfterValidator(one_paragraph)] = Field(min_length=2, max_length=120)
+    profession: Annotated[str, AfterValidator(one_paragraph)] = Field(
+        default="", max_length=120, description="a healthcare professional's profession, or a patient's few words"
+    )
+    kind: SpeakerKind = Field(description="hcp: a healthcare professional; patient: a patient speaker")
 
 
 class NewConference(BaseModel):
@@ -39,6 +51,7 @@ class NewConference(BaseModel):
     ends_at: AwareDatetime
     time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
     capacity: int = Field(ge=1, le=100_000)
+    speakers: list[SpeakerModel] = Field(default_factory=list, max_length=10)
 
     @field_validator("languages")
     @classmethod
@@ -90,6 +103,7 @@ class NewConference(BaseModel):
             held=0,
             sequence=0,
             co_hosts=[],
+            speakers=[Speaker(**speaker.model_dump()) for speaker in self.speakers],
         )
 
 
@@ -128,12 +142,16 @@ class ConferenceRead(BaseModel):
     ends_at: datetime
     time_zone: str
     capacity: int
+    speakers: list[SpeakerModel]
     places_left: int = Field(description="places neither taken nor held for someone offered one")
 
     @classmethod
     def of(cls, conference: Conference) -> ConferenceRead:
-        fields = {name: getattr(conference, name) for name in cls.model_fields if name != "places_left"}
-        return cls(**fields, places_left=conference.capacity - conference.held)
+        fields = {
+            name: getattr(conference, name) for name in cls.model_fields if name not in {"places_left", "speakers"}
+        }
+        speakers = [SpeakerModel(**asdict(speaker)) for speaker in conference.speakers]
+        return cls(**fields, speakers=speakers, places_left=conference.capacity - conference.held)
 
 
 class JoinLink(BaseModel):

@@ -113,6 +113,15 @@ def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> 
         "ends_at": (starts + timedelta(minutes=minutes)).isoformat(),
         "time_zone": zone,
         "capacity": capacity,
+        "speakers": [
+            {
+                "name": " ".join(values[f"speaker-{n}-name"].split())[:120],
+                "profession": " ".join(values.get(f"speaker-{n}-profession", "").split())[:120],
+                "kind": "patient" if values.get(f"speaker-{n}-kind") == "patient" else "hcp",
+            }
+            for n in (1, 2)
+            if len(values.get(f"speaker-{n}-name", "").strip()) >= 2
+        ],
     }, {}
 
 
