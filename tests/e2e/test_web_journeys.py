@@ -213,6 +213,8 @@ async def test_the_same_journey_in_french(web: Web) -> None:
     assert "Mardi 18:00–21:00" in summary and "Français" in summary, summary
     await submit(page)
     await expect(page.locator(".notice")).to_contain_text("Votre demande est envoyée")
+    # no dead ends: while no mentor speaks her language, the events for her condition are offered
+    await eventually_on_page(page, "/mentoring", "Migraine: new treatments explained")
     await page.goto("/settings/notifications")
     await expect(page.locator("h1")).to_have_text("Messages que vous recevez")
     await page.goto("/language/en?next=/mentoring")

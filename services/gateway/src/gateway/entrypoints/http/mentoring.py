@@ -64,6 +64,10 @@ class MentoringController(Controller):
         requests = (await call(request, "matching", "GET", "/me/requests")).json()
         proposals = (await call(request, "matching", "GET", "/me/proposals")).json()
         mentorships = (await call(request, "matching", "GET", "/me/mentorships")).json()
+        meanwhile: list[dict[str, Any]] = []
+        if any(r["status"] == "open" for r in requests):  # no dead ends: events for their conditions, while waiting
+            coming = (await call(request, "events", "GET", "/conferences/")).json()
+            meanwhile = [c for c in coming if c["for_your_conditions"]][:3]
         return render(
             request,
             "mentoring/overview.html",
@@ -76,6 +80,7 @@ class MentoringController(Controller):
             in_words=in_words,
             reason_in_words=reason_in_words,
             association=first_association(me),
+            meanwhile=meanwhile,
         )
 
     @post("/request", operation_id="ask_for_mentor_again")
