@@ -146,3 +146,23 @@ async def test_speakers_are_shown_with_their_profession_and_kind(api: Api) -> No
         headers=host.headers,
     )
     assert wrong.status_code == 400 and "kind" in wrong.text
+
+
+async def test_more_places_go_at_once_to_those_waiting_and_fewer_never_drop_below_those_taken(api: Api) -> None:
+    host = api.member(None, "admin")
+    conference = await api.conference(host, capacity=1)
+    first, second = api.member(host.association_id), api.member(host.association_id)
+    for person in (first, second):
+        await api.register(person, conference["conference_id"])
+    path = f"/conferences/{conference['conference_id']}"
+
+    assert (await api.client.patch(path, json={"capacity": 3}, headers=first.headers)).status_code == 403
+    grown = await api.client.patch(path, json={"capacity": 3, "title": "Sleep, pain and pacing"}, headers=host.headers)
+    assert grown.status_code == 200 and grown.json()["title"] == "Sleep, pain and pacing"
+    (offer,) = await api.mine(second)
+    assert offer["status"] == "offered", "the new place is offered at once to the one waiting"
+    assert len(await api.messages("registration.place_offered")) == 1
+    shrunk = await api.client.patch(path, json={"capacity": 1}, headers=host.headers)
+    assert shrunk.status_code == 409 and "2 places are taken or offered" in shrunk.json()["detail"]
+    assert (await api.client.patch(path, json={"capacity": 0}, headers=host.headers)).status_code == 400
+    assert await api.held(conference["conference_id"]) == 2

@@ -154,3 +154,17 @@ async def materials_of(conn: asyncpg.Connection, conference_id: UUID) -> tuple[s
         "SELECT recording_url, slides_url FROM conferences WHERE conference_id = $1", conference_id
     )
     return (row["recording_url"], row["slides_url"]) if row else (None, None)
+
+
+async def edit(
+    conn: asyncpg.Connection, conference_id: UUID, *, title: str | None, description: str | None, capacity: int | None
+) -> None:
+    """What is given changes; what is None stays."""
+    await conn.execute(
+        "UPDATE conferences SET title = coalesce($2, title), description = coalesce($3, description),"
+        " capacity = coalesce($4, capacity), updated_at = now() WHERE conference_id = $1",
+        conference_id,
+        title,
+        description,
+        capacity,
+    )

@@ -16,7 +16,7 @@ from events.adapters import conferences, members, registrations
 from events.domain import reminders
 from events.domain.conferences import Conference
 from events.domain.places import Registration
-from events.service_layer.registrations import RULES, place_facts
+from events.service_layer.registrations import RULES, offer_freed_places, place_facts
 from shared.contracts.events import (
     ConferenceCancelled,
     ConferencePublished,
@@ -157,6 +157,32 @@ async def cancel(
             )
             for registration in told:
                 await enqueue(conn, EventCancelled(**place_facts(conference, registration)))
+        return await _get(conn, conference_id)
+
+
+async def edit(
+    pool: asyncpg.Pool,
+    caller: Principal,
+    conference_id: UUID,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    capacity: int | None = None,
+    clock: Clock = utc_now,
+) -> Conference:
+    """Change what the event says, or its number of places: more places go at once to those waiting; fewer
+    may not drop below the places already taken or offered."""
+    now = clock()
+    async with pool.acquire() as conn, conn.transaction():
+        conference = await _locked_as_host(conn, caller, conference_id, "change")
+        conference.check_changeable(now, "changed")
+        if capacity is not None and capacity < conference.held:
+            raise Conflict(
+                f"{conference.held} places are taken or offered already: the {conference.kind} needs at least that many"
+            )
+        await conferences.edit(conn, conference_id, title=title, description=description, capacity=capacity)
+        if capacity is not None and capacity > conference.capacity:
+            await offer_freed_places(conn, conference_id, now)
         return await _get(conn, conference_id)
 
 

@@ -201,7 +201,7 @@ async def expire_due_offers(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> in
             await registrations.set_status(conn, registration_id, "expired")
             await conferences.hold(conn, conference_id, -registration.places)
             await enqueue(conn, OfferExpired(**place_facts(conference, registration)))
-            await _offer_freed_places(conn, conference_id, now)
+            await offer_freed_places(conn, conference_id, now)
     return len(due)
 
 
@@ -218,7 +218,7 @@ async def forget_member(conn: asyncpg.Connection, member_id: UUID, now: datetime
             await conferences.hold(conn, registration.conference_id, -registration.places)
     await registrations.delete_of_member(conn, member_id)  # first: out of the line the freed places go to
     for conference_id in freed:
-        await _offer_freed_places(conn, conference_id, now)
+        await offer_freed_places(conn, conference_id, now)
     await scrub_mentions(conn, str(member_id))
 
 
@@ -258,11 +258,11 @@ async def _give_up(
         await enqueue(conn, RegistrationCancelled(**place_facts(conference, registration)))
         if registration.status in HOLDING:
             await conferences.hold(conn, conference.conference_id, -registration.places)
-            await _offer_freed_places(conn, conference.conference_id, clock())
+            await offer_freed_places(conn, conference.conference_id, clock())
         return await _registration(conn, registration_id)
 
 
-async def _offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now: datetime) -> None:
+async def offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now: datetime) -> None:
     """Offer what is free to those in line it fits, in order; near the start, the place is given outright."""
     conference = await _locked(conn, conference_id)  # already locked by this transaction: re-read `held`
     if conference.status != "published" or conference.starts_at <= now:

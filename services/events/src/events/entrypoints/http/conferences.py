@@ -9,7 +9,7 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from litestar import Controller, get, post, put
+from litestar import Controller, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -105,6 +105,14 @@ class NewConference(BaseModel):
             co_hosts=[],
             speakers=[Speaker(**speaker.model_dump()) for speaker in self.speakers],
         )
+
+
+class Changes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    capacity: int | None = Field(default=None, ge=1, le=100_000, description="more places go at once to those waiting")
 
 
 class NewTimes(BaseModel):
@@ -226,6 +234,16 @@ class ConferenceController(Controller):
     async def publish(self, conference_id: FromPath[UUID], pool: Pool, caller: Caller) -> ConferenceRead:
         """Open a draft for registration and announce it."""
         return ConferenceRead.of(await conferences.publish(pool, caller, conference_id))
+
+    @patch("/{conference_id:uuid}", operation_id="edit_conference")
+    async def edit(
+        self, conference_id: FromPath[UUID], data: JSONBody[Changes], pool: Pool, caller: Caller
+    ) -> ConferenceRead:
+        """Change the title, the description or the number of places (hosts' admins, before the start)."""
+        changed = await conferences.edit(
+            pool, caller, conference_id, title=data.title, description=data.description, capacity=data.capacity
+        )
+        return ConferenceRead.of(changed)
 
     @post("/{conference_id:uuid}/reschedule", operation_id="reschedule_conference", status_code=HTTP_200_OK)
     async def reschedule(

@@ -265,6 +265,19 @@ class HostingController(Controller):
                 return await self._event(request, association_id, conference_id, errors, values)
             response = await call(request, "events", "POST", f"/conferences/{conference_id}/materials", json=links)
             done = N_("Shared: everyone who had a place is told, and asked for their feedback.")
+        elif action == "edit":
+            title = " ".join(values.get("title", "").split())
+            capacity = int(values["capacity"]) if values.get("capacity", "").isdigit() else 0
+            errors = {}
+            if not 3 <= len(title) <= 200:
+                errors["title"] = i18n.gettext("Give a title of 3 to 200 characters")
+            if not 1 <= capacity <= 100_000:
+                errors["capacity"] = i18n.gettext("Give the number of places, from 1")
+            if errors:
+                return await self._event(request, association_id, conference_id, errors, values)
+            body = {"title": title, "description": values.get("description", "")[:10_000], "capacity": capacity}
+            response = await call(request, "events", "PATCH", f"/conferences/{conference_id}", json=body)
+            done = N_("Saved. If you added places, they are offered at once to those waiting.")
         elif action == "reschedule":
             conference = (await call(request, "events", "GET", f"/conferences/{conference_id}")).json()
             moved, errors = _moved(values, conference)
