@@ -214,6 +214,12 @@ async def has_ended(platform: Platform, conference_id: str) -> None:
 async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(web: Web, platform: Platform) -> None:
     oliver = await _as_demo(web, "oliver@example.org")  # admin of the Rare Lung Disease Alliance, in English
     home = next(m for m in (await api(oliver, "membership/me"))["memberships"] if "admin" in m["roles"])
+    # James, a mentor of the Alliance, is a doctor too: the admin gives him the healthcare professional role
+    await oliver.goto(f"/admin/{home['association_id']}/members?q=James")
+    james = oliver.locator(".cards > li", has_text="James Carter")
+    await james.locator("summary").click()
+    await james.locator("input[value=hcp]").check()
+    await james.get_by_role("button", name="Save roles").click()
     await oliver.goto(f"/admin/{home['association_id']}")
     await oliver.get_by_role("link", name="Events you host").click()
     await oliver.get_by_role("link", name="Plan an event").click()
@@ -231,8 +237,9 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     await oliver.check("#languages")  # English
     await oliver.check("#audience")
     await oliver.fill("#conditions", "j84.1")
-    await oliver.fill("#speaker-1-name", "Dr Ana Costa")
+    await oliver.fill("#speaker-1-name", "Dr James Carter")
     await oliver.fill("#speaker-1-profession", "pulmonologist")
+    await oliver.select_option("#speaker-1-kind", label="James Carter, a healthcare professional of your association")
     await submit(oliver)
     await expect(oliver.locator(".notice")).to_contain_text("Saved as a draft")
     await oliver.get_by_role("button", name="Publish it").click()
@@ -253,7 +260,9 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     hugo = await _as_demo(web, "hugo@example.org")  # a member of the Alliance (his pages are in French)
     await hugo.route("https://meet.example/**", lambda route: route.fulfill(body="<title>meeting</title>"))
     await hugo.goto(f"/events/{conference_id}")
-    await expect(hugo.locator("main dl")).to_contain_text("Dr Ana Costa, pulmonologist (professionnel de santé)")
+    await expect(hugo.locator("main dl")).to_contain_text(
+        "Dr James Carter, pulmonologist (professionnel de santé, confirmé par l'association)"
+    )
     await submit(hugo)
     await expect(hugo.locator("#your-place")).to_contain_text("Vous avez une place")
     await hugo.get_by_role("link", name="Rejoindre maintenant").click()

@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
+from events.service_layer.members import apply_member_message
+from shared.contracts.membership import MemberJoined
 from shared.testing.tokens import Member
 
 from .conftest import Api
@@ -118,8 +120,13 @@ async def test_drafts_are_listed_for_the_hosts_admins_only(api: Api) -> None:
 async def test_speakers_are_shown_with_their_profession_and_kind(api: Api) -> None:
     host = api.member(None, "admin")
     speakers = [
-        {"name": "Dr Claire Martin", "profession": "rheumatologist", "kind": "hcp"},
-        {"name": "Sam", "profession": "has lived with fibromyalgia for ten years", "kind": "patient"},
+        {"name": "Dr Claire Martin", "profession": "rheumatologist", "kind": "hcp", "member_id": None},
+        {
+            "name": "Sam",
+            "profession": "has lived with fibromyalgia for ten years",
+            "kind": "patient",
+            "member_id": None,
+        },
     ]
     conference = await api.conference(host, speakers=speakers)
     read = await api.client.get(f"/conferences/{conference['conference_id']}", headers=host.headers)
@@ -166,3 +173,34 @@ async def test_more_places_go_at_once_to_those_waiting_and_fewer_never_drop_belo
     assert shrunk.status_code == 409 and "2 places are taken or offered" in shrunk.json()["detail"]
     assert (await api.client.patch(path, json={"capacity": 0}, headers=host.headers)).status_code == 400
     assert await api.held(conference["conference_id"]) == 2
+
+
+async def test_a_speaker_linked_to_a_member_must_hold_the_healthcare_professional_role_in_a_host(api: Api) -> None:
+    host = api.member(None, "admin")
+    doctor, patient = uuid4(), uuid4()
+    async with api.pool.acquire() as conn, conn.transaction():
+        for member, roles in ((doctor, ["member", "hcp"]), (patient, ["member"])):
+            joined = MemberJoined(
+                member_id=member, association_id=host.association_id, time_zone="Europe/Paris", roles=roles
+            )
+            await apply_member_message(conn, joined)
+    verified = {"name": "Dr Ana Costa", "profession": "pulmonologist", "kind": "hcp", "member_id": str(doctor)}
+    conference = await api.conference(host, speakers=[verified])
+    assert conference["speakers"] == [verified]
+
+    created = await api.client.post(
+        "/conferences/",
+        json={
+            "association_id": str(host.association_id),
+            "title": "Breathing well",
+            "languages": ["en"],
+            "audience": ["patients"],
+            "starts_at": conference["starts_at"],
+            "ends_at": conference["ends_at"],
+            "time_zone": "Europe/Paris",
+            "capacity": 10,
+            "speakers": [{**verified, "name": "Dr Who", "member_id": str(patient)}],
+        },
+        headers=host.headers,
+    )
+    assert created.status_code == 409 and "healthcare professional role" in created.json()["detail"]

@@ -24,7 +24,10 @@ COLUMNS = (
 def conference_of(row: Mapping[str, Any]) -> Conference:
     """A conference from a row of COLUMNS."""
     fields = dict(row.items())
-    fields["speakers"] = [Speaker(**speaker) for speaker in fields.get("speakers") or []]
+    fields["speakers"] = [
+        Speaker(**{**speaker, "member_id": UUID(speaker["member_id"]) if speaker.get("member_id") else None})
+        for speaker in fields.get("speakers") or []
+    ]
     return Conference(**fields)
 
 
@@ -48,7 +51,10 @@ async def insert(conn: asyncpg.Connection, conference: Conference, created_by: U
         conference.time_zone,
         conference.capacity,
         created_by,
-        [asdict(speaker) for speaker in conference.speakers],
+        [
+            {**asdict(speaker), "member_id": str(speaker.member_id) if speaker.member_id else None}
+            for speaker in conference.speakers
+        ],
     )
     await conn.executemany(
         "INSERT INTO conference_hosts (conference_id, association_id) VALUES ($1, $2)",

@@ -111,3 +111,15 @@ async def set_roles(conn: asyncpg.Connection, member_id: UUID, association_id: U
 async def delete_person(conn: asyncpg.Connection, member_id: UUID) -> None:
     """Everything about the person (their memberships go with them)."""
     await conn.execute("DELETE FROM people WHERE member_id = $1", member_id)
+
+
+async def holding_role(conn: asyncpg.Connection, members: list[UUID], associations: list[UUID], role: str) -> set[UUID]:
+    """Which of `members` hold `role` in one of `associations` (as membership last said)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT member_id FROM memberships WHERE member_id = ANY($1::uuid[])"
+        " AND association_id = ANY($2::uuid[]) AND active AND $3 = ANY(roles)",
+        members,
+        associations,
+        role,
+    )
+    return {row["member_id"] for row in rows}

@@ -22,6 +22,7 @@ class Speaker:
     name: str
     profession: str  # "rheumatologist", "respiratory physiotherapist"; for a patient, a few words ("lives with CRPS")
     kind: SpeakerKind
+    member_id: UUID | None = None  # a member holding the `hcp` role in a host association, when linked
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,17 @@ async def create(pool: asyncpg.Pool, caller: Principal, draft: Conference) -> Co
     caller.require_role(draft.association_id, "admin", to=f"create a {draft.kind} for it")
     conference = replace(draft, conference_id=uuid4(), status="draft", held=0, sequence=0)
     async with pool.acquire() as conn, conn.transaction():
+        linked = [speaker for speaker in conference.speakers if speaker.member_id]
+        if linked:
+            ids = [speaker.member_id for speaker in linked if speaker.member_id]
+            confirmed = await members.holding_role(conn, ids, conference.hosts, "hcp")
+            if wrong := [
+                speaker.name for speaker in linked if speaker.member_id not in confirmed or speaker.kind != "hcp"
+            ]:
+                raise Conflict(
+                    f"{', '.join(wrong)}: a linked speaker must hold the healthcare professional role in a host"
+                    " association (an admin gives it in membership)"
+                )
         await conferences.insert(conn, conference, caller.member_id)
         return await _get(conn, conference.conference_id)
 

@@ -34,6 +34,9 @@ class SpeakerModel(BaseModel):
         default="", max_length=120, description="a healthcare professional's profession, or a patient's few words"
     )
     kind: SpeakerKind = Field(description="hcp: a healthcare professional; patient: a patient speaker")
+    member_id: UUID | None = Field(
+        default=None, description="the member a healthcare professional is: they must hold `hcp` in a host"
+    )
 
 
 class NewConference(BaseModel):

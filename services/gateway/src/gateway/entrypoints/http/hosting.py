@@ -71,6 +71,22 @@ def _moved(values: dict[str, str], conference: dict[str, Any]) -> tuple[dict[str
     return {"starts_at": starts.isoformat(), "ends_at": (starts + length).isoformat()}, {}
 
 
+def _speaker(values: dict[str, str], n: int) -> dict[str, Any] | None:
+    """Speaker `n` of the form: a member with the `hcp` role ("member:<id>"), or a name typed in."""
+    chosen = values.get(f"speaker-{n}-kind", "")
+    name = " ".join(values.get(f"speaker-{n}-name", "").split())[:120]
+    if len(name) < 2:
+        return None
+    speaker: dict[str, Any] = {
+        "name": name,
+        "profession": " ".join(values.get(f"speaker-{n}-profession", "").split())[:120],
+        "kind": "patient" if chosen == "patient" else "hcp",
+    }
+    if chosen.startswith("member:"):
+        speaker["member_id"] = chosen.removeprefix("member:")
+    return speaker
+
+
 def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The new event's body for events, or what is wrong with the form, field by field."""
     errors: dict[str, str] = {}
@@ -113,15 +129,7 @@ def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> 
         "ends_at": (starts + timedelta(minutes=minutes)).isoformat(),
         "time_zone": zone,
         "capacity": capacity,
-        "speakers": [
-            {
-                "name": " ".join(values[f"speaker-{n}-name"].split())[:120],
-                "profession": " ".join(values.get(f"speaker-{n}-profession", "").split())[:120],
-                "kind": "patient" if values.get(f"speaker-{n}-kind") == "patient" else "hcp",
-            }
-            for n in (1, 2)
-            if len(values.get(f"speaker-{n}-name", "").strip()) >= 2
-        ],
+        "speakers": [speaker for n in (1, 2) if (speaker := _speaker(values, n))],
     }, {}
 
 
@@ -156,9 +164,13 @@ class HostingController(Controller):
         errors: dict[str, str] | None = None,
     ) -> Template:
         association = await association_of(request, association_id)
+        params = {"role": "hcp", "status": "active", "page_size": 100}
+        found = await call(request, "membership", "GET", f"/associations/{association_id}/members", params=params)
+        professionals = found.json()["items"] if found.is_success else []
         return render(
             request,
             "admin/event_new.html",
+            professionals=professionals,
             title=i18n.gettext("Plan an event"),
             association=association,
             kinds={key: i18n.gettext(text) for key, text in KINDS.items()},
