@@ -76,12 +76,17 @@ class Conference:
         if self.starts_at <= now:
             raise Conflict(f"this {self.kind}'s start has passed; change its date before publishing it")
 
+    @property
+    def join_opens_at(self) -> datetime:
+        """From when people with a place see the link to join (until the end)."""
+        return self.starts_at - JOIN_OPENS
+
     def check_joinable(self, now: datetime) -> None:
         """Raise Conflict unless the join link may be shown now: from JOIN_OPENS before the start to the end."""
         if self.status == "cancelled":
             raise Conflict(f"this {self.kind} is cancelled")
-        if now < self.starts_at - JOIN_OPENS:
-            opens = (self.starts_at - JOIN_OPENS).isoformat()
+        if now < self.join_opens_at:
+            opens = self.join_opens_at.isoformat()
             raise Conflict(
                 f"the link to join is shown from {opens}, {JOIN_OPENS.seconds // 60} minutes before the start"
             )

@@ -155,6 +155,7 @@ class ConferenceRead(BaseModel):
     capacity: int
     speakers: list[SpeakerModel]
     places_left: int = Field(description="places neither taken nor held for someone offered one")
+    join_opens_at: datetime = Field(description="from when people with a place can join (until ends_at)")
 
     @classmethod
     def of(cls, conference: Conference) -> ConferenceRead:

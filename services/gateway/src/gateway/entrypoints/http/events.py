@@ -5,7 +5,7 @@ give up a place, and the event as a calendar file."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -68,12 +68,10 @@ def words(table: dict[str, str], keys: list[str]) -> list[str]:
     return [i18n.gettext(table[key]) for key in keys if key in table]
 
 
-JOIN_OPENS = timedelta(minutes=30)  # as events shows the link: from this long before the start to the end
-
-
 def _joinable(conference: dict[str, Any], now: datetime) -> bool:
-    starts, ends = (datetime.fromisoformat(conference[key]) for key in ("starts_at", "ends_at"))
-    return conference["status"] == "published" and starts - JOIN_OPENS <= now < ends
+    """Whether events shows people with a place the link to join now (its rule: `join_opens_at` to the end)."""
+    opens, ends = (datetime.fromisoformat(conference[key]) for key in ("join_opens_at", "ends_at"))
+    return conference["status"] == "published" and opens <= now < ends
 
 
 def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
