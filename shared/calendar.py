@@ -4,7 +4,8 @@ serves for download and the one notifications attaches to its e-mails are made h
 The entry's UID is the event's, so a reschedule replaces it in the person's calendar (same UID, a higher
 SEQUENCE) and a cancellation removes it (METHOD:CANCEL, STATUS:CANCELLED). Times are written in the host's
 IANA time zone with its VTIMEZONE, so a calendar shows the right instant in any zone, across daylight-saving
-changes.
+changes. A circle's meetings are one entry that repeats weekly (RRULE COUNT), without the meetings the person
+skips (EXDATE).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class CalendarEntry:
     time_zone: str  # the host's IANA zone
     description: str = ""
     cancelled: bool = False  # the event is called off, or the person's place is given up
+    meetings: int = 1  # a circle: this many meetings, a week apart at the same local time
+    skipped: tuple[datetime, ...] = ()  # the starts of the meetings the person skips
 
 
 def calendar_file(entry: CalendarEntry, *, now: datetime) -> bytes:
@@ -62,6 +65,10 @@ def _calendar(entries: list[CalendarEntry], *, method: str, now: datetime, name:
         event.add("dtstamp", now)
         event.add("dtstart", entry.starts_at.astimezone(zone))
         event.add("dtend", entry.ends_at.astimezone(zone))
+        if entry.meetings > 1:
+            event.add("rrule", {"freq": "weekly", "count": entry.meetings})
+            for skipped in entry.skipped:
+                event.add("exdate", skipped.astimezone(zone))
         event.add("summary", entry.title)
         if entry.description:
             event.add("description", entry.description)

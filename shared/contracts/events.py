@@ -45,6 +45,10 @@ class ConferencePublished(ConferenceMessage):
     conditions: list[Icd10Code] = Field(default_factory=list, description="ICD-10 codes the event is for")
     capacity: int
     co_hosts: list[UUID] = Field(default_factory=list)
+    meetings: int = Field(default=1, ge=1, le=52, description="a circle's weekly meetings from starts_at")
+    open_until: datetime | None = Field(
+        default=None, description="registration is open until then: a circle's last meeting start (absent: starts_at)"
+    )
 
 
 class ConferenceRescheduled(ConferenceMessage):
@@ -53,6 +57,9 @@ class ConferenceRescheduled(ConferenceMessage):
     starts_at: datetime
     ends_at: datetime
     sequence: int = Field(description="the calendar entry's SEQUENCE (RFC 5545), one more per reschedule")
+    open_until: datetime | None = Field(
+        default=None, description="registration is open until then: a circle's last meeting start (absent: starts_at)"
+    )
 
 
 class ConferenceCancelled(ConferenceMessage):
@@ -85,6 +92,9 @@ class RegistrationMessage(EventForPerson):
     ends_at: datetime | None = Field(default=None, description="absent only from messages sent before 2026-12")
     time_zone: str | None = Field(default=None, description="the host's IANA time zone, e.g. Europe/Paris")
     sequence: int = Field(default=0, ge=0, description="the calendar entry's SEQUENCE: one more per reschedule")
+    meetings: int = Field(
+        default=1, ge=1, le=52, description="a circle meets weekly this many times from its first meeting"
+    )
 
 
 class RegistrationConfirmed(RegistrationMessage):
@@ -138,11 +148,13 @@ class EventCancelled(RegistrationMessage):
 
 
 class Reminder(RegistrationMessage):
-    """The event the person has a place at starts soon: `which` is `day_before` or `hour_before`."""
+    """The event the person has a place at starts soon: `which` is `day_before` or `hour_before`. For a circle,
+    `starts_at` and `ends_at` are those of the meeting coming (not skipped by the person), `meeting` its number."""
 
     event_type: ClassVar[str] = "registration.reminder"
     event_version: ClassVar[int] = 1
     which: Literal["day_before", "hour_before"]
+    meeting: int = Field(default=0, ge=0, description="which meeting of a circle (0 is the first)")
 
 
 class MaterialsAvailable(RegistrationMessage):

@@ -361,7 +361,9 @@ async def test_a_request_no_mentor_can_take_points_to_the_associations_events_fo
     association, elsewhere = uuid4(), uuid4()
     now = datetime.now(UTC)
 
-    def published(title: str, codes: list[str], starts_in: timedelta, host: UUID = association) -> ConferencePublished:
+    def published(
+        title: str, codes: list[str], starts_in: timedelta, host: UUID = association, weeks: int = 1
+    ) -> ConferencePublished:
         starts_at = now + starts_in
         return ConferencePublished(
             conference_id=uuid4(),
@@ -375,14 +377,19 @@ async def test_a_request_no_mentor_can_take_points_to_the_associations_events_fo
             audience=["patients"],
             conditions=codes,
             capacity=8,
+            meetings=weeks,
+            open_until=starts_at + timedelta(weeks=weeks - 1),
         )
 
     later = published("Migraine: the long view", ["G43"], timedelta(days=20))
+    under_way = published("Weekly migraine circle", ["G43"], -timedelta(days=1), weeks=3)  # takes people still
     soon = published("Newly diagnosed with migraine", ["G43.1"], timedelta(days=5))
     cancelled = published("Cancelled", ["G43"], timedelta(days=2))
     for data in (
         later,
         soon,
+        under_way,
+        published("Ended circle", ["G43"], -timedelta(days=15), weeks=2),
         cancelled,
         published("Another association's", ["G43"], timedelta(days=1), host=elsewhere),
         published("Fibromyalgia", ["M79.7"], timedelta(days=1)),
@@ -396,4 +403,6 @@ async def test_a_request_no_mentor_can_take_points_to_the_associations_events_fo
 
     [unmatched] = await facts.messages("request.unmatched")
     assert unmatched["reason"] == "no_mentor_for_condition"
-    assert [s["title"] for s in unmatched["suggestions"]] == [soon.title, later.title], "soonest first"
+    assert [s["title"] for s in unmatched["suggestions"]] == [under_way.title, soon.title, later.title], (
+        "soonest first; a circle under way takes people until its last meeting"
+    )

@@ -34,15 +34,23 @@ async def owner(conn: asyncpg.Connection, token_hash: bytes) -> UUID | None:
     return member
 
 
-async def entries(conn: asyncpg.Connection, member_id: UUID, since: datetime) -> list[tuple[Conference, bool]]:
-    """The events the person has (or had) a place at that end after `since`, each with whether their place
-    stands (False: given up or passed on, so calendars take the event out); their latest registration each."""
+async def entries(
+    conn: asyncpg.Connection, member_id: UUID, since: datetime
+) -> list[tuple[Conference, bool, list[int]]]:
+    """The events the person has (or had) a place at whose last meeting ends after `since`, each with whether
+    their place stands (False: given up or passed on, so calendars take the event out) and the meetings they
+    skip; their latest registration each."""
     rows = await conn.fetch(
-        f"SELECT DISTINCT ON (c.conference_id) {COLUMNS}, r.status = 'registered' AS holds FROM registrations r"
-        " JOIN conferences c USING (conference_id)"
-        " WHERE r.member_id = $1 AND c.ends_at > $2 AND r.status IN ('registered', 'cancelled', 'expired')"
-        " AND c.status <> 'draft' ORDER BY c.conference_id, r.created_at DESC",
+        f"SELECT DISTINCT ON (c.conference_id) {COLUMNS}, r.status = 'registered' AS holds,"
+        " coalesce((SELECT array_agg(s.number) FROM skipped_meetings s WHERE s.registration_id = r.registration_id),"
+        " '{}') AS skipped FROM registrations r JOIN conferences c USING (conference_id)"
+        " WHERE r.member_id = $1 AND r.status IN ('registered', 'cancelled', 'expired') AND c.status <> 'draft'"
+        " AND (SELECT max(m.ends_at) FROM meetings m WHERE m.conference_id = c.conference_id) > $2"
+        " ORDER BY c.conference_id, r.created_at DESC",
         member_id,
         since,
     )
-    return [(conference_of({k: v for k, v in row.items() if k != "holds"}), row["holds"]) for row in rows]
+    return [
+        (conference_of({k: v for k, v in row.items() if k not in {"holds", "skipped"}}), row["holds"], row["skipped"])
+        for row in rows
+    ]

@@ -11,12 +11,12 @@ from uuid import UUID
 
 import asyncpg
 
-from events.domain.conferences import Conference, Speaker
+from events.domain.conferences import Conference, Meeting, Speaker
 
 COLUMNS = (
     "c.conference_id, c.association_id, c.kind, c.status, c.title, c.description, c.languages, c.audience,"
     " c.conditions, c.accessibility, c.starts_at, c.ends_at, c.time_zone, c.capacity, c.held, c.sequence,"
-    " c.speakers, coalesce((SELECT array_agg(h.association_id ORDER BY h.association_id) FROM conference_hosts h"
+    " c.speakers, c.meetings, coalesce((SELECT array_agg(h.association_id ORDER BY h.association_id) FROM conference_hosts h"
     " WHERE h.conference_id = c.conference_id), '{}') AS co_hosts"
 )
 
@@ -34,8 +34,8 @@ def conference_of(row: Mapping[str, Any]) -> Conference:
 async def insert(conn: asyncpg.Connection, conference: Conference, created_by: UUID) -> None:
     await conn.execute(
         "INSERT INTO conferences (conference_id, association_id, kind, status, title, description, languages,"
-        " audience, conditions, accessibility, starts_at, ends_at, time_zone, capacity, created_by, speakers)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        " audience, conditions, accessibility, starts_at, ends_at, time_zone, capacity, created_by, speakers,"
+        " meetings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         conference.conference_id,
         conference.association_id,
         conference.kind,
@@ -55,7 +55,9 @@ async def insert(conn: asyncpg.Connection, conference: Conference, created_by: U
             {**asdict(speaker), "member_id": str(speaker.member_id) if speaker.member_id else None}
             for speaker in conference.speakers
         ],
+        conference.meetings,
     )
+    await write_schedule(conn, conference.conference_id, conference.schedule)
     await conn.executemany(
         "INSERT INTO conference_hosts (conference_id, association_id) VALUES ($1, $2)",
         [(conference.conference_id, host) for host in conference.co_hosts],
@@ -83,26 +85,37 @@ async def hold(conn: asyncpg.Connection, conference_id: UUID, places: int) -> No
     )
 
 
+async def write_schedule(conn: asyncpg.Connection, conference_id: UUID, schedule: list[Meeting]) -> None:
+    """The event's meetings are `schedule` (skips, by meeting number, stay)."""
+    await conn.execute("DELETE FROM meetings WHERE conference_id = $1", conference_id)
+    await conn.executemany(
+        "INSERT INTO meetings (conference_id, number, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
+        [(conference_id, meeting.number, meeting.starts_at, meeting.ends_at) for meeting in schedule],
+    )
+
+
 async def upcoming(conn: asyncpg.Connection, now: datetime, limit: int = 100) -> list[Conference]:
-    """Published events not yet started, soonest first."""
+    """Published events with a meeting still to start (a circle under way too), the soonest next meeting first."""
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM conferences c WHERE c.status = 'published' AND c.starts_at > $1"
-        " ORDER BY c.starts_at LIMIT $2",
+        f"SELECT {COLUMNS} FROM conferences c JOIN LATERAL (SELECT min(m.starts_at) AS next FROM meetings m"
+        " WHERE m.conference_id = c.conference_id AND m.starts_at > $1) n ON true"
+        " WHERE c.status = 'published' AND n.next IS NOT NULL ORDER BY n.next LIMIT $2",
         now,
         limit,
     )
     return [conference_of(row) for row in rows]
 
 
-async def reschedule(conn: asyncpg.Connection, conference_id: UUID, starts_at: datetime, ends_at: datetime) -> None:
-    """New times, and one more SEQUENCE for the calendar entries that carry them."""
+async def reschedule(conn: asyncpg.Connection, moved: Conference) -> None:
+    """New times (every meeting follows the first), and one more SEQUENCE for the calendar entries."""
     await conn.execute(
         "UPDATE conferences SET starts_at = $2, ends_at = $3, sequence = sequence + 1, updated_at = now()"
         " WHERE conference_id = $1",
-        conference_id,
-        starts_at,
-        ends_at,
+        moved.conference_id,
+        moved.starts_at,
+        moved.ends_at,
     )
+    await write_schedule(conn, moved.conference_id, moved.schedule)
 
 
 async def cancel(conn: asyncpg.Connection, conference_id: UUID) -> None:

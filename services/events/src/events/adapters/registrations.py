@@ -19,7 +19,9 @@ COLUMNS = (
     "r.registration_id, r.conference_id, r.member_id, r.association_id, r.status, r.places, r.needs,"
     " r.offer_expires_at, r.created_at,"
     " CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM registrations w WHERE w.conference_id ="
-    " r.conference_id AND w.status = 'waitlisted' AND w.line <= r.line) END AS position"
+    " r.conference_id AND w.status = 'waitlisted' AND w.line <= r.line) END AS position,"
+    " coalesce((SELECT array_agg(s.number ORDER BY s.number) FROM skipped_meetings s"
+    " WHERE s.registration_id = r.registration_id), '{}') AS skipped"
 )
 
 
@@ -34,11 +36,12 @@ REGISTRATION_FIELDS = (
     "offer_expires_at",
     "created_at",
     "position",
+    "skipped",
 )
 
 
 def _registration(row: Mapping[str, Any]) -> Registration:
-    return Registration(**{**row, "needs": list(row["needs"])})
+    return Registration(**{**row, "needs": list(row["needs"]), "skipped": list(row["skipped"])})
 
 
 async def insert(conn: asyncpg.Connection, registration: Registration) -> None:
@@ -161,12 +164,18 @@ async def shorten_offers(conn: asyncpg.Connection, conference_id: UUID, latest: 
 async def to_remind(
     conn: asyncpg.Connection, now: datetime, horizon: timedelta, limit: int = 500
 ) -> list[asyncpg.Record]:
-    """Places at published events starting within `horizon`, locked for this transaction (another sweeper
-    skips them): the registration's columns, its event's start and the reminders already staged."""
+    """Places at published events with a meeting starting within `horizon` that the person has not said they
+    will skip, locked for this transaction (another sweeper skips them): the registration's columns, the
+    meeting (`number`, `meeting_starts_at`, `meeting_ends_at`) and the reminders already staged for the meeting
+    `reminded_meeting`. Meetings are a week apart, so a place has one meeting within a day's horizon."""
     rows: list[asyncpg.Record] = await conn.fetch(
-        f"SELECT {COLUMNS}, r.reminded, c.starts_at FROM registrations r JOIN conferences c USING (conference_id)"
-        " WHERE r.status = 'registered' AND c.status = 'published' AND c.starts_at > $1 AND c.starts_at <= $2"
-        " ORDER BY c.starts_at LIMIT $3 FOR UPDATE OF r SKIP LOCKED",
+        f"SELECT {COLUMNS}, r.reminded, r.reminded_meeting, m.number, m.starts_at AS meeting_starts_at,"
+        " m.ends_at AS meeting_ends_at FROM registrations r JOIN conferences c USING (conference_id)"
+        " JOIN meetings m USING (conference_id)"
+        " WHERE r.status = 'registered' AND c.status = 'published' AND m.starts_at > $1 AND m.starts_at <= $2"
+        " AND NOT EXISTS (SELECT 1 FROM skipped_meetings s WHERE s.registration_id = r.registration_id"
+        " AND s.number = m.number)"
+        " ORDER BY m.starts_at LIMIT $3 FOR UPDATE OF r SKIP LOCKED",
         now,
         now + horizon,
         limit,
@@ -184,9 +193,27 @@ async def keep_reminded(conn: asyncpg.Connection, conference_id: UUID, kept: Col
     )
 
 
-async def mark_reminded(conn: asyncpg.Connection, registration_id: UUID, reminded: set[str]) -> None:
+async def mark_reminded(conn: asyncpg.Connection, registration_id: UUID, meeting: int, reminded: set[str]) -> None:
+    """The reminders staged for the registration's `meeting` are `reminded`."""
     await conn.execute(
-        "UPDATE registrations SET reminded = $2 WHERE registration_id = $1", registration_id, sorted(reminded)
+        "UPDATE registrations SET reminded = $2, reminded_meeting = $3 WHERE registration_id = $1",
+        registration_id,
+        sorted(reminded),
+        meeting,
+    )
+
+
+async def skip(conn: asyncpg.Connection, registration_id: UUID, number: int) -> None:
+    await conn.execute(
+        "INSERT INTO skipped_meetings (registration_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        registration_id,
+        number,
+    )
+
+
+async def unskip(conn: asyncpg.Connection, registration_id: UUID, number: int) -> None:
+    await conn.execute(
+        "DELETE FROM skipped_meetings WHERE registration_id = $1 AND number = $2", registration_id, number
     )
 
 

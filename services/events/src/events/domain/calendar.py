@@ -7,8 +7,9 @@ from events.domain.conferences import Conference
 from shared.calendar import CalendarEntry
 
 
-def entry_of(conference: Conference, *, cancelled: bool) -> CalendarEntry:
-    """The entry of one person's place: cancelled when the event is, or their place is given up."""
+def entry_of(conference: Conference, *, cancelled: bool, skipped: list[int] | None = None) -> CalendarEntry:
+    """The entry of one person's place: cancelled when the event is, or their place is given up; without the
+    meetings of a circle they skip."""
     return CalendarEntry(
         conference_id=conference.conference_id,
         sequence=conference.sequence,
@@ -18,4 +19,6 @@ def entry_of(conference: Conference, *, cancelled: bool) -> CalendarEntry:
         time_zone=conference.time_zone,
         description=conference.description,
         cancelled=cancelled or conference.status == "cancelled",
+        meetings=conference.meetings,
+        skipped=tuple(conference.schedule[number].starts_at for number in sorted(skipped or [])),
     )

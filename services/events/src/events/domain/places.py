@@ -12,7 +12,7 @@ is left unused that someone waits for. The use case applies these decisions unde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Literal
 from uuid import UUID
@@ -39,6 +39,7 @@ class Registration:
     offer_expires_at: datetime | None
     created_at: datetime
     position: int | None = None
+    skipped: list[int] = field(default_factory=list)  # the meetings of a circle the person said they will miss
 
 
 @dataclass(frozen=True, slots=True)

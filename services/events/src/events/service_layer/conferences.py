@@ -76,6 +76,8 @@ async def publish(pool: asyncpg.Pool, caller: Principal, conference_id: UUID, *,
                 conditions=conference.conditions,
                 capacity=conference.capacity,
                 co_hosts=conference.co_hosts,
+                meetings=conference.meetings,
+                open_until=conference.closes_at,
             ),
         )
         await _suggest(conn, conference)
@@ -117,10 +119,10 @@ async def reschedule(
     now = clock()
     async with pool.acquire() as conn, conn.transaction():
         conference = await _locked_as_host(conn, caller, conference_id, "reschedule")
-        conference.check_changeable(now, "rescheduled")
+        conference.check_movable(now)
         if starts_at <= now:
             raise Conflict("the new start must be in the future")
-        await conferences.reschedule(conn, conference_id, starts_at, ends_at)
+        await conferences.reschedule(conn, replace(conference, starts_at=starts_at, ends_at=ends_at))
         moved = await _get(conn, conference_id)
         if moved.status == "published":
             latest = RULES.deadline(now, starts_at) or now
@@ -136,6 +138,7 @@ async def reschedule(
                     starts_at=starts_at,
                     ends_at=ends_at,
                     sequence=moved.sequence,
+                    open_until=moved.closes_at,
                 ),
             )
             for registration in await registrations.live_at(conn, conference_id):

@@ -176,7 +176,30 @@ async def calendar(pool: asyncpg.Pool, caller: Principal, registration_id: UUID,
             raise Conflict("you have no place yet, so there is nothing to put in your calendar")
         conference = await conferences.get(conn, registration.conference_id)
     assert conference is not None
-    return calendar_file(entry_of(conference, cancelled=registration.status not in HOLDING), now=clock())
+    entry = entry_of(conference, cancelled=registration.status not in HOLDING, skipped=registration.skipped)
+    return calendar_file(entry, now=clock())
+
+
+async def skip(
+    pool: asyncpg.Pool, caller: Principal, registration_id: UUID, number: int, *, skipping: bool, clock: Clock = utc_now
+) -> Registration:
+    """Say one will miss meeting `number` of one's circle (no reminder for it; one's calendar leaves it out;
+    the facilitator knows), or that one will come after all. The place in the circle stays the person's."""
+    async with pool.acquire() as conn, conn.transaction():
+        registration = await _own(conn, caller, registration_id)
+        if registration.status != "registered":
+            raise Conflict("only people with a place in the circle can skip a meeting")
+        conference = await conferences.get(conn, registration.conference_id)
+        assert conference is not None
+        if conference.kind != "circle":
+            raise Conflict("a conference meets once: to miss it, give up your place")
+        if conference.meeting(number).starts_at <= clock():
+            raise Conflict("this meeting has started already")
+        if skipping:
+            await registrations.skip(conn, registration_id, number)
+        else:
+            await registrations.unskip(conn, registration_id, number)
+        return await _registration(conn, registration_id)
 
 
 async def mine(pool: asyncpg.Pool, caller: Principal) -> list[Registration]:
@@ -229,7 +252,9 @@ async def send_due_reminders(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> i
     events: dict[UUID, Conference] = {}  # many places at one event: it is read once
     async with pool.acquire() as conn, conn.transaction():
         for row in await registrations.to_remind(conn, now, reminders.FURTHEST):
-            which, counted = reminders.due(row["starts_at"], now, set(row["reminded"]))
+            meeting = row["number"]
+            sent = set(row["reminded"]) if row["reminded_meeting"] == meeting else set()  # a new meeting: afresh
+            which, counted = reminders.due(row["meeting_starts_at"], now, sent)
             if which is None:
                 continue
             if (conference := events.get(row["conference_id"])) is None:
@@ -237,8 +262,13 @@ async def send_due_reminders(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> i
                 assert conference is not None  # read in the same transaction as the joined row
                 events[row["conference_id"]] = conference
             registration = registrations.registration_of(row)
-            await enqueue(conn, Reminder(**place_facts(conference, registration), which=which))
-            await registrations.mark_reminded(conn, registration.registration_id, counted | set(row["reminded"]))
+            facts = {
+                **place_facts(conference, registration),
+                "starts_at": row["meeting_starts_at"],
+                "ends_at": row["meeting_ends_at"],
+            }
+            await enqueue(conn, Reminder(**facts, which=which, meeting=meeting))
+            await registrations.mark_reminded(conn, registration.registration_id, meeting, counted | sent)
             staged += 1
     return staged
 
@@ -265,14 +295,15 @@ async def _give_up(
 async def offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now: datetime) -> None:
     """Offer what is free to those in line it fits, in order; near the start, the place is given outright."""
     conference = await _locked(conn, conference_id)  # already locked by this transaction: re-read `held`
-    if conference.status != "published" or conference.starts_at <= now:
+    coming = conference.next_meeting(now)
+    if conference.status != "published" or coming is None:
         return
     for person in to_offer(conference.capacity, conference.held, await registrations.line(conn, conference_id)):
         registration = await _registration(conn, person.registration_id)
         await conferences.hold(conn, conference_id, person.places)
         facts = place_facts(conference, registration)
         zone = await members.time_zone_of(conn, registration.member_id)
-        deadline = RULES.deadline(now, conference.starts_at, QuietHours.night(zone) if zone else None)
+        deadline = RULES.deadline(now, coming.starts_at, QuietHours.night(zone) if zone else None)
         if deadline is None:
             await registrations.set_status(conn, person.registration_id, "registered")
             await enqueue(conn, RegistrationConfirmed(**facts, places=person.places))
@@ -324,6 +355,7 @@ def place_facts(conference: Conference, registration: Registration) -> dict[str,
         "ends_at": conference.ends_at,
         "time_zone": conference.time_zone,
         "sequence": conference.sequence,
+        "meetings": conference.meetings,
     }
 
 
@@ -361,5 +393,5 @@ async def calendar_feed(pool: asyncpg.Pool, token: str, *, clock: Clock = utc_no
         if member is None:
             raise NotFound("there is no calendar at this address (it may have been replaced or turned off)")
         listed = await calendar_feeds.entries(conn, member, now - FEED_KEEPS)
-    entries = [entry_of(conference, cancelled=not holds) for conference, holds in listed]
+    entries = [entry_of(conference, cancelled=not holds, skipped=skipped) for conference, holds, skipped in listed]
     return calendar_feed_file(entries, name="Fellowship", now=now)

@@ -18,23 +18,33 @@ async def upsert(
     title: str,
     starts_at: datetime,
     conditions: list[str],
+    *,
+    open_until: datetime | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO upcoming_events (conference_id, hosts, kind, title, starts_at, conditions)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (conference_id) DO UPDATE SET hosts = EXCLUDED.hosts,"
+        "INSERT INTO upcoming_events (conference_id, hosts, kind, title, starts_at, conditions, open_until)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conference_id) DO UPDATE SET hosts = EXCLUDED.hosts,"
         " kind = EXCLUDED.kind, title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,"
-        " conditions = EXCLUDED.conditions",
+        " conditions = EXCLUDED.conditions, open_until = EXCLUDED.open_until",
         conference_id,
         hosts,
         kind,
         title,
         starts_at,
         sorted(set(conditions)),
+        open_until,
     )
 
 
-async def move(conn: asyncpg.Connection, conference_id: UUID, starts_at: datetime) -> None:
-    await conn.execute("UPDATE upcoming_events SET starts_at = $2 WHERE conference_id = $1", conference_id, starts_at)
+async def move(
+    conn: asyncpg.Connection, conference_id: UUID, starts_at: datetime, *, open_until: datetime | None = None
+) -> None:
+    await conn.execute(
+        "UPDATE upcoming_events SET starts_at = $2, open_until = $3 WHERE conference_id = $1",
+        conference_id,
+        starts_at,
+        open_until,
+    )
 
 
 async def delete(conn: asyncpg.Connection, conference_id: UUID) -> None:
@@ -45,10 +55,11 @@ async def for_member(
     conn: asyncpg.Connection, member_id: UUID, association_id: UUID, now: datetime, limit: int = 3
 ) -> list[SuggestedEvent]:
     """The soonest upcoming events `association_id` hosts (or co-hosts) for a condition related to one of the
-    member's (by the ICD-10 hierarchy: the same code, or one within the other)."""
+    member's (by the ICD-10 hierarchy: the same code, or one within the other); a circle under way too, until
+    its last meeting starts."""
     rows = await conn.fetch(
         "SELECT e.conference_id, e.kind, e.title, e.starts_at FROM upcoming_events e, people p"
-        " WHERE p.member_id = $1 AND $2 = ANY(e.hosts) AND e.starts_at > $3 AND EXISTS ("
+        " WHERE p.member_id = $1 AND $2 = ANY(e.hosts) AND coalesce(e.open_until, e.starts_at) > $3 AND EXISTS ("
         "   SELECT 1 FROM jsonb_object_keys(p.conditions) AS mine, unnest(e.conditions) AS its"
         "   WHERE starts_with(mine, its) OR starts_with(its, mine))"
         " ORDER BY e.starts_at LIMIT $4",

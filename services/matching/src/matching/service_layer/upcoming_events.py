@@ -15,9 +15,16 @@ async def apply_conference_message(conn: asyncpg.Connection, data: MessageData) 
         case ConferencePublished() if data.conditions:
             hosts = [data.association_id, *data.co_hosts]
             await upcoming_events.upsert(
-                conn, data.conference_id, hosts, data.kind, data.title, data.starts_at, list(data.conditions)
+                conn,
+                data.conference_id,
+                hosts,
+                data.kind,
+                data.title,
+                data.starts_at,
+                list(data.conditions),
+                open_until=data.open_until,
             )
         case ConferenceRescheduled():
-            await upcoming_events.move(conn, data.conference_id, data.starts_at)
+            await upcoming_events.move(conn, data.conference_id, data.starts_at, open_until=data.open_until)
         case ConferenceCancelled():
             await upcoming_events.delete(conn, data.conference_id)

@@ -35,6 +35,7 @@ def calendar_attachment(template: str, data: dict[str, Any], now: datetime) -> A
         ends_at=_instant(data["ends_at"]),
         time_zone=str(data["time_zone"]),
         cancelled=CALENDAR_TEMPLATES[template],
+        meetings=int(data.get("meetings") or 1),
     )
     method = "CANCEL" if entry.cancelled else "PUBLISH"
     return Attachment("event.ics", "text", "calendar", calendar_file(entry, now=now), {"method": method})

@@ -14,11 +14,20 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from events.domain.conferences import Accessibility, Conference, ConferenceStatus, Speaker, SpeakerKind
+from events.domain.conferences import (
+    MAX_MEETINGS,
+    Accessibility,
+    Conference,
+    ConferenceStatus,
+    Meeting,
+    Speaker,
+    SpeakerKind,
+)
 from events.service_layer import conferences
 from events.service_layer.conferences import Figures
 from events.service_layer.questions import one_paragraph
 from shared.contracts.events import Audience, Kind
+from shared.dependencies import utc_now
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Pool
 
@@ -55,6 +64,12 @@ class NewConference(BaseModel):
     time_zone: str = Field(description="IANA time zone, e.g. Europe/Paris")
     capacity: int = Field(ge=1, le=100_000)
     speakers: list[SpeakerModel] = Field(default_factory=list, max_length=10)
+    meetings: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_MEETINGS,
+        description="a circle: how many weekly meetings from starts_at, at the same local time (a conference: 1)",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -85,6 +100,8 @@ class NewConference(BaseModel):
     def _ordered(self) -> NewConference:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.kind == "conference" and self.meetings != 1:
+            raise ValueError("a conference meets once: only a circle has several meetings")
         return self
 
     def to_domain(self) -> Conference:
@@ -107,6 +124,7 @@ class NewConference(BaseModel):
             sequence=0,
             co_hosts=[],
             speakers=[Speaker(**speaker.model_dump()) for speaker in self.speakers],
+            meetings=self.meetings,
         )
 
 
@@ -137,6 +155,16 @@ class Cancellation(BaseModel):
     reason: str = Field(default="", max_length=500, description="told to everyone registered")
 
 
+class MeetingRead(BaseModel):
+    number: int = Field(description="0 is the first")
+    starts_at: datetime
+    ends_at: datetime
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> MeetingRead:
+        return cls(number=meeting.number, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+
+
 class ConferenceRead(BaseModel):
     conference_id: UUID
     association_id: UUID
@@ -155,15 +183,23 @@ class ConferenceRead(BaseModel):
     capacity: int
     speakers: list[SpeakerModel]
     places_left: int = Field(description="places neither taken nor held for someone offered one")
-    join_opens_at: datetime = Field(description="from when people with a place can join (until ends_at)")
+    meetings: list[MeetingRead] = Field(description="a conference's one meeting, or a circle's weekly meetings")
+    join_opens_at: datetime = Field(description="from when people with a place can join the meeting under way or next")
+    join_closes_at: datetime = Field(description="when that meeting ends")
 
     @classmethod
-    def of(cls, conference: Conference) -> ConferenceRead:
-        fields = {
-            name: getattr(conference, name) for name in cls.model_fields if name not in {"places_left", "speakers"}
-        }
-        speakers = [SpeakerModel(**asdict(speaker)) for speaker in conference.speakers]
-        return cls(**fields, speakers=speakers, places_left=conference.capacity - conference.held)
+    def of(cls, conference: Conference, now: datetime | None = None) -> ConferenceRead:
+        computed = {"places_left", "speakers", "meetings", "join_opens_at", "join_closes_at"}
+        fields = {name: getattr(conference, name) for name in cls.model_fields if name not in computed}
+        current = conference.current_meeting(now or utc_now())
+        return cls(
+            **fields,
+            speakers=[SpeakerModel(**asdict(speaker)) for speaker in conference.speakers],
+            places_left=conference.capacity - conference.held,
+            meetings=[MeetingRead.of(meeting) for meeting in conference.schedule],
+            join_opens_at=current.join_opens_at,
+            join_closes_at=current.ends_at,
+        )
 
 
 class JoinLink(BaseModel):
@@ -202,6 +238,7 @@ class RegistrantRead(BaseModel):
     places: int
     needs: list[str]
     position: int | None
+    skipped: list[int] = Field(description="the circle's meetings (by number) they said they will miss")
 
 
 class RegistrantsRead(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Response, delete, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -38,6 +38,7 @@ class RegistrationRead(BaseModel):
     position: int | None = Field(description="while waitlisted: your place in line, 1 being next")
     offer_expires_at: datetime | None = Field(description="while offered: accept before this, or it passes on")
     created_at: datetime
+    skipped: list[int] = Field(description="a circle's meetings (by number) you said you will miss")
 
     @classmethod
     def of(cls, registration: Registration) -> RegistrationRead:
@@ -103,6 +104,29 @@ class RegistrationController(Controller):
             media_type="text/calendar; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
         )
+
+    @put(
+        "/me/registrations/{registration_id:uuid}/skipped/{number:int}",
+        operation_id="skip_meeting",
+        status_code=HTTP_200_OK,
+    )
+    async def skip(
+        self, registration_id: FromPath[UUID], number: FromPath[int], pool: Pool, caller: Caller
+    ) -> RegistrationRead:
+        """Say you will miss meeting `number` of your circle: no reminder for it, your calendar leaves it out,
+        the facilitator knows. Your place in the circle stays yours."""
+        return RegistrationRead.of(await registrations.skip(pool, caller, registration_id, number, skipping=True))
+
+    @delete(
+        "/me/registrations/{registration_id:uuid}/skipped/{number:int}",
+        operation_id="unskip_meeting",
+        status_code=HTTP_200_OK,
+    )
+    async def unskip(
+        self, registration_id: FromPath[UUID], number: FromPath[int], pool: Pool, caller: Caller
+    ) -> RegistrationRead:
+        """You will come to meeting `number` after all."""
+        return RegistrationRead.of(await registrations.skip(pool, caller, registration_id, number, skipping=False))
 
     @post("/me/registrations/{registration_id:uuid}/join", operation_id="join_event", status_code=HTTP_200_OK)
     async def join(self, registration_id: FromPath[UUID], pool: Pool, caller: Caller) -> JoinRead:
