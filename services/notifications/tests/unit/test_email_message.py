@@ -71,3 +71,19 @@ def test_other_emails_and_messages_from_before_the_entry_carry_no_calendar() -> 
     assert calendar_attachment("registration_confirmed", data, datetime(2030, 3, 1, tzinfo=UTC)) is None
     full = {**data, "ends_at": "2030-03-31T17:00:00Z", "time_zone": "Europe/Paris"}
     assert calendar_attachment("event_reminder", full, datetime(2030, 3, 1, tzinfo=UTC)) is None
+
+
+def test_a_circles_confirmation_carries_its_weekly_meetings() -> None:
+    data = {
+        "conference_id": "0b5a3c8e-7d69-4c5b-9a6a-8a0b1f1e2d3c",
+        "title": "Carers' circle",
+        "starts_at": "2030-03-19T17:00:00Z",  # Tuesdays at 18:00 in Paris, across the change to summer time
+        "ends_at": "2030-03-19T18:00:00Z",
+        "time_zone": "Europe/Paris",
+        "meetings": 6,
+    }
+    attached = calendar_attachment("registration_confirmed", data, datetime(2030, 3, 1, tzinfo=UTC))
+    assert attached is not None
+    event = Calendar.from_ical(attached.content).walk("VEVENT")[0]
+    assert event["RRULE"] == {"FREQ": ["WEEKLY"], "COUNT": [6]}
+    assert event.decoded("DTSTART").isoformat() == "2030-03-19T18:00:00+01:00", "repeats at 18:00 local time"

@@ -116,3 +116,17 @@ def test_an_email_about_an_event_links_to_its_page(event_type: str) -> None:
     (message,) = messages_for(payloads()[event_type])
     email = render(event_type, message.rule.template, "member", False, "en")
     assert "https://web.example/events/" + str(payloads()[event_type].conference_id) in email.text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"), [("en", "every week, 6 times"), ("fr", "chaque semaine à la même heure, 6 fois")]
+)
+def test_a_circles_confirmation_says_it_meets_weekly_and_a_conferences_does_not(locale: str, says: str) -> None:
+    once = payloads()["registration.confirmed"]
+    weekly = once.model_copy(update={"kind": "circle", "meetings": 6})
+    reader = Reader("Ada Lovelace", locale, "Europe/Paris", "member", None)
+    for data, expected in ((weekly, True), (once, False)):
+        kept = template_data("registration.confirmed", data.model_dump(mode="json"))
+        context = template_context("registration_confirmed", kept, reader, LINKS, UNSUBSCRIBE)
+        email = Templates().render("registration_confirmed", locale, context)
+        assert (says in email.text) is expected and (says in email.html) is expected

@@ -54,7 +54,12 @@ def template_context(
 TEMPLATE_FIELDS = frozenset(
     {"match_id", "request_id", "breakdown", "estimated_wait_days", "expires_at", "first_slot", "outcome"}
     | {"conference_id", "registration_id", "kind", "title", "starts_at", "previous_starts_at", "position", "which"}
-    | {"ends_at", "time_zone", "sequence"}  # with the above: the calendar entry an e-mail about a place carries
+    | {
+        "ends_at",
+        "time_zone",
+        "sequence",
+        "meetings",
+    }  # with the above: the calendar entry an e-mail about a place carries
     | {"attended"}  # whether the person came, for the e-mail with the recording
     | {"suggestions"}  # events' ids, titles and starts for a mentee still waiting: nothing of the person
 )
