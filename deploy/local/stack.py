@@ -101,7 +101,9 @@ class Stack:
         await self._wait_ready(timeout=float(os.environ.get("FELLOWSHIP_READY_TIMEOUT", 180)))
         await self._run([str(BIN / "fellowship-membership"), "seed-demo"], self._service_env(SERVICES[0]))
         try:
-            made = await load_demo_events(self._url_of("membership"), self._url_of("events"))
+            made = await load_demo_events(
+                self._url_of("membership"), self._url_of("events"), self.database_urls["events"]
+            )
             say(f"demo events: {made} conferences and circles made")
         except httpx.HTTPError as error:  # the demo is a nicety: the platform runs without it
             say(f"WARNING: the demo events were not made ({error!r}); the platform runs without them")

@@ -68,6 +68,14 @@ class ConferenceCancelled(ConferenceMessage):
     reason: str = ""
 
 
+class ConferenceHeld(ConferenceMessage):
+    """The event took place: its last meeting is over (its materials may follow)."""
+
+    event_type: ClassVar[str] = "conference.held"
+    event_version: ClassVar[int] = 1
+    attended: int = Field(ge=0, description="how many people used the link to join")
+
+
 class EventForPerson(MessageData):
     """What notifications needs to write to one person about an event: which (its title and start), never
     their needs or conditions."""
@@ -164,6 +172,13 @@ class MaterialsAvailable(RegistrationMessage):
     event_type: ClassVar[str] = "registration.materials_available"
     event_version: ClassVar[int] = 1
     attended: bool = Field(description="they used the link to join")
+
+
+class FeedbackRequested(RegistrationMessage):
+    """The event the person joined is over: would they say how it was (once; the form is on its page)?"""
+
+    event_type: ClassVar[str] = "registration.feedback_requested"
+    event_version: ClassVar[int] = 1
 
 
 class ConferenceSuggested(EventForPerson):

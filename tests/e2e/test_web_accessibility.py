@@ -188,6 +188,11 @@ async def walk_event_pages(page: Page, walk: Walk) -> None:
     await page.check("#confirm")
     await page.locator("main form:has(input[value=cancel]) button").click()
     await walk.check(page, "place given up")
+    circle = next(c for c in coming if c["kind"] == "circle")
+    await walk.visit(page, f"/events/{circle['conference_id']}")
+    await submit(page)
+    await page.locator("ul.meetings > li").first.get_by_role("button").click()
+    await walk.check(page, "circle meeting skipped")
     await walk.visit(page, f"/events/{uuid4()}")  # no such event
     await walk.visit(page, "/events/calendar")
     await page.locator("main form button").first.click()
@@ -227,6 +232,12 @@ async def walk_admin_pages(web: Web, walk: Walk, newcomer_name: str, tmp_path: P
     await walk.visit(admin, base + "/events/new")
     await walk.error(admin)  # nothing chosen
     await walk.visit(admin, f"{base}/events/{talk['conference_id']}")  # figures and registrants
+    hosted = await api(admin, f"events/associations/{home['association_id']}/conferences/")
+    for shown in (
+        next(c for c in hosted if c["kind"] == "circle"),
+        next(c for c in hosted if c["status"] in {"held", "materials_published"}),
+    ):
+        await walk.visit(admin, f"{base}/events/{shown['conference_id']}")  # a circle's skips; a past conference
     await walk.error(admin, lambda: admin.locator("form:has(input[value=cancel]) button").click())  # box not ticked
     await walk.visit(admin, base + "/mentors")
     card = admin.locator(".cards > li", has_text=newcomer_name)

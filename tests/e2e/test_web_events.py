@@ -4,7 +4,9 @@ same entry in the confirmation e-mail, asks a question with a phone number in it
 host edits it out and answers, then gives up the place (after an error when the box is not ticked). In
 French, a member joins the waiting list of the demo's full conference and asks about their own treatment,
 which the host refers to the association's advice; a place freed by a cancellation is offered to the first
-in line, who passes it on, so it is offered to the member, who accepts it."""
+in line, who passes it on, so it is offered to the member, who accepts it. A member joins the weekly circle
+and says he will miss one meeting: his calendar leaves it out and the host sees it. Members who had a place
+at a past conference find its recording and answers, and the one who joined was asked how it was."""
 
 from __future__ import annotations
 
@@ -22,12 +24,26 @@ from icalendar import Calendar
 from playwright.async_api import Page, expect
 
 from .conftest import Platform
-from .web import DEMO_PASSWORD, Web, api, mail_for, onboard, register, sign_in, submit, text_of
+from .web import (
+    DEMO_PASSWORD,
+    Web,
+    api,
+    axe_violations,
+    mail_for,
+    mails_to,
+    onboard,
+    register,
+    sign_in,
+    submit,
+    text_of,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 CHRONIC_PAIN = "Chronic Pain Network"
 FIBROMYALGIA_TALK = "Living well with fibromyalgia: sleep, pain and pacing"  # the demo's, for M79.7
 FULL_TALK = "Migraine: new treatments explained"  # the demo's: two places taken, one person waiting
+CIRCLE = "Newly diagnosed: a weekly support circle"  # the demo's: eight meetings, in French
+PAST_TALK = "Understanding chronic pain: why it lasts and what helps"  # the demo's, held a fortnight ago
 
 
 def calendar_of(content: bytes) -> tuple[Calendar, Any]:
@@ -203,7 +219,9 @@ async def has_ended(platform: Platform, conference_id: str) -> None:
     conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{platform.ports['postgres']}/events")
     try:
         await conn.execute(
-            "UPDATE conferences SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour'"
+            "WITH moved AS (UPDATE meetings SET starts_at = now() - interval '2 hours',"
+            " ends_at = now() - interval '1 hour' WHERE conference_id = $1)"
+            " UPDATE conferences SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour'"
             " WHERE conference_id = $1",
             UUID(conference_id),
         )
@@ -310,3 +328,65 @@ async def test_an_admin_plans_publishes_and_opens_an_event_and_sees_who_joined(w
     await oliver.goto(admin_page)
     await expect(figures.locator("tr", has_text="Average rating")).to_contain_text("5.0")
     await expect(oliver.locator("main")).to_contain_text("Very clear, thank you.")
+
+
+async def test_a_member_joins_the_weekly_circle_and_says_he_will_miss_a_meeting(web: Web) -> None:
+    lucas = await _as_demo(web, "lucas@example.org")  # in French, living with fibromyalgia
+    await lucas.goto("/events")
+    card = lucas.locator(".cards > li", has=lucas.get_by_role("link", name=CIRCLE))
+    await expect(card).to_contain_text("chaque semaine à partir du")
+    await card.get_by_role("link", name=CIRCLE).click()
+    conference_id = lucas.url.rsplit("/", 1)[1]
+    await expect(lucas.locator("main dl")).to_contain_text("Chaque semaine, 8 rencontres")
+    await submit(lucas)
+    await expect(lucas.locator("#your-place")).to_contain_text("Vous avez une place")
+    meetings = lucas.locator("ul.meetings > li")
+    await expect(meetings).to_have_count(8)
+    await meetings.nth(1).get_by_role("button").click()
+    await expect(lucas.locator(".notice")).to_contain_text("Votre place dans le cercle reste la vôtre")
+    await expect(meetings.nth(1)).to_contain_text("vous ne viendrez pas")
+    assert await axe_violations(lucas) == []
+
+    circle = await api(lucas, f"events/conferences/{conference_id}")
+    second = datetime.fromisoformat(circle["meetings"][1]["starts_at"])
+    download = await lucas.request.get(f"/events/{conference_id}/calendar.ics")
+    _, entry = calendar_of(await download.body())
+    assert entry["RRULE"]["COUNT"] == [8]
+    assert [when.dt for when in entry["EXDATE"].dts] == [second], "his calendar leaves that meeting out"
+
+    nadia = await _as_demo(web, "nadia@example.org")  # the host
+    await nadia.goto(f"/admin/{circle['association_id']}/events/{conference_id}")
+    row = nadia.locator("tr", has_text="Lucas Martin")
+    local = second.astimezone(ZoneInfo(circle["time_zone"]))
+    await expect(row.locator("td").last).to_contain_text(str(local.year))
+    await expect(row.locator("td").last).to_contain_text(f"{local.day} ")
+    assert await axe_violations(nadia) == []
+
+
+async def test_members_who_had_a_place_find_a_past_conferences_recording_and_answers(
+    web: Web, platform: Platform
+) -> None:
+    grace = await _as_demo(web, "grace@example.org")  # in English; she had a place, and did not join
+    await grace.goto("/events")
+    await grace.get_by_role("link", name=PAST_TALK).click()
+    await expect(grace.get_by_role("link", name="Watch the recording")).to_have_attribute(
+        "href", "https://video.example.org/fellowship/understanding-chronic-pain"
+    )
+    answers = grace.locator("h3", has_text="Questions and answers").locator("xpath=following-sibling::ul[1]")
+    await expect(answers).to_contain_text("Why does the pain go on when the scans are normal?")
+    await expect(answers).to_contain_text("Can pacing help on good days too?")
+    assert await axe_violations(grace) == []
+    await grace.check("#rating-4")
+    await grace.get_by_role("button", name="Send my feedback").click()
+    await expect(grace.locator(".notice")).to_contain_text("Thank you for your feedback")
+
+    asked = await mail_for(platform.data_dir / "mail", "lucas@example.org", "Comment cela s'est-il passé")
+    conference_id = grace.url.rsplit("/", 1)[1].split("#")[0]
+    assert f"/events/{conference_id}" in text_of(asked), "the one who joined is asked how it was"
+    assert not [
+        m for m in mails_to(platform.data_dir / "mail", "grace@example.org") if "How was it" in str(m["Subject"])
+    ]
+    lucas = await _as_demo(web, "lucas@example.org")
+    await lucas.goto(f"/events/{conference_id}")
+    await expect(lucas.get_by_role("link", name="Voir l'enregistrement")).to_be_visible()
+    assert await axe_violations(lucas) == []

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from events.service_layer.registrations import mark_held
 from shared.testing.tokens import Member
 
 from .conftest import Api
@@ -16,7 +17,9 @@ from .conftest import Api
 async def has_ended(api: Api, conference: dict[str, Any]) -> None:
     """The hour passes (the event's times moved back: the clock of a test cannot wait)."""
     await api.pool.execute(
-        "UPDATE conferences SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour'"
+        "WITH moved AS (UPDATE meetings SET starts_at = now() - interval '2 hours',"
+        " ends_at = now() - interval '1 hour' WHERE conference_id = $1)"
+        " UPDATE conferences SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour'"
         " WHERE conference_id = $1",
         UUID(conference["conference_id"]),
     )
@@ -54,6 +57,7 @@ async def test_materials_go_to_everyone_who_had_a_place_and_feedback_is_counted_
         m["data"]["member_id"]: m["data"]["attended"] for m in await api.messages("registration.materials_available")
     }
     assert told == {str(came.member_id): True, str(missed.member_id): False}
+    assert len(await api.messages("conference.held")) == 1, "over before the sweeper came: held on the way"
 
     read = await api.client.get(f"/me/registrations/{await place_of(api, missed)}/materials", headers=missed.headers)
     assert read.json() == {**body, "feedback_given": False}
@@ -72,3 +76,30 @@ async def test_materials_go_to_everyone_who_had_a_place_and_feedback_is_counted_
     ).json()
     assert figures["yours"]["answers"] == 2 and figures["yours"]["average_rating"] == 4.0
     assert figures["yours"]["attended"] == 1 and figures["comments"] == ["Clear and kind."]
+
+
+async def test_once_over_an_event_is_held_and_those_who_joined_are_asked_for_feedback_once(api: Api) -> None:
+    host = api.member(None, "admin")
+    conference = await api.conference(host, starts_in=timedelta(minutes=10), capacity=5)
+    came, missed = api.member(host.association_id), api.member(host.association_id)
+    for person in (came, missed):
+        await api.register(person, conference["conference_id"])
+    link = f"/conferences/{conference['conference_id']}/join-link"
+    await api.client.put(link, json={"url": "https://meet.example/a"}, headers=host.headers)
+    await api.client.post(f"/me/registrations/{await place_of(api, came)}/join", headers=came.headers)
+    assert await mark_held(api.pool) == 0, "not over yet"
+
+    await has_ended(api, conference)
+    assert await mark_held(api.pool) == 1
+    assert await mark_held(api.pool) == 0, "held once"
+    read = await api.client.get(f"/conferences/{conference['conference_id']}", headers=host.headers)
+    assert read.json()["status"] == "held"
+    (held,) = await api.messages("conference.held")
+    assert held["data"]["attended"] == 1
+    asked = [m["data"]["member_id"] for m in await api.messages("registration.feedback_requested")]
+    assert asked == [str(came.member_id)], "only those who joined are asked how it was"
+
+    body = {"recording_url": "https://video.example/rec"}
+    materials = f"/conferences/{conference['conference_id']}/materials"
+    published = await api.client.post(materials, json=body, headers=host.headers)
+    assert published.status_code == 200 and published.json()["status"] == "materials_published"

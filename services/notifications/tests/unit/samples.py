@@ -10,6 +10,7 @@ from shared.contracts.events import (
     ConferenceSuggested,
     EventCancelled,
     EventRescheduled,
+    FeedbackRequested,
     MaterialsAvailable,
     OfferExpired,
     PlaceOffered,
@@ -94,6 +95,7 @@ def payloads() -> dict[str, MessageData]:
         "registration.event_cancelled": EventCancelled(**place),
         "registration.reminder": Reminder(**place, which="hour_before"),
         "registration.materials_available": MaterialsAvailable(**place, attended=False),
+        "registration.feedback_requested": FeedbackRequested(**place),
         "registration.suggested": ConferenceSuggested(
             **{k: v for k, v in place.items() if k != "registration_id"}  # no place yet: a suggestion
         ),

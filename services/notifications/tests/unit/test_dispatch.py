@@ -47,6 +47,7 @@ def test_who_receives_what() -> None:
         "registration.event_cancelled": [(MEMBER, "event_cancelled", "conferences", None)],
         "registration.reminder": [(MEMBER, "event_reminder", "conferences", None)],
         "registration.materials_available": [(MEMBER, "materials_available", "conferences", None)],
+        "registration.feedback_requested": [(MEMBER, "feedback_request", "conferences", None)],
         "registration.suggested": [(MEMBER, "conference_suggested", "conferences", None)],
     }
 

@@ -106,6 +106,19 @@ async def upcoming(conn: asyncpg.Connection, now: datetime, limit: int = 100) ->
     return [conference_of(row) for row in rows]
 
 
+async def over(conn: asyncpg.Connection, now: datetime, limit: int = 100) -> list[UUID]:
+    """Published events whose last meeting ended by `now`, locked for this transaction (another sweeper skips
+    them)."""
+    rows = await conn.fetch(
+        "SELECT c.conference_id FROM conferences c WHERE c.status = 'published'"
+        " AND (SELECT max(m.ends_at) FROM meetings m WHERE m.conference_id = c.conference_id) <= $1"
+        " ORDER BY c.conference_id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        now,
+        limit,
+    )
+    return [row["conference_id"] for row in rows]
+
+
 async def reschedule(conn: asyncpg.Connection, moved: Conference) -> None:
     """New times (every meeting follows the first), and one more SEQUENCE for the calendar entries."""
     await conn.execute(

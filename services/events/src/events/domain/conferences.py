@@ -136,7 +136,7 @@ class Conference:
 
     def check_ended(self, now: datetime, change: str) -> None:
         """Raise Conflict unless the event took place and is over (its materials, feedback)."""
-        if self.status not in {"published", "materials_published"}:
+        if self.status not in {"published", "held", "materials_published"}:
             raise Conflict(f"this {self.kind} is {self.status.replace('_', ' ')}: {change} is not possible")
         if now < self.over_at:
             raise Conflict(f"this {self.kind} has not ended yet: {change} comes after it")

@@ -16,7 +16,7 @@ from events.adapters import conferences, members, registrations
 from events.domain import reminders
 from events.domain.conferences import Conference
 from events.domain.places import Registration
-from events.service_layer.registrations import RULES, offer_freed_places, place_facts
+from events.service_layer.registrations import RULES, hold_over, offer_freed_places, place_facts
 from shared.contracts.events import (
     ConferenceCancelled,
     ConferencePublished,
@@ -333,6 +333,8 @@ async def publish_materials(
     async with pool.acquire() as conn, conn.transaction():
         conference = await _locked_as_host(conn, caller, conference_id, "publish the materials of")
         conference.check_ended(clock(), "publishing its materials")
+        if conference.status == "published":  # over before the sweeper came by: it is held first
+            await hold_over(conn, conference)
         await conferences.publish_materials(conn, conference_id, recording, slides)
         published = await _get(conn, conference_id)
         for registration, attended in await registrations.holders(conn, conference_id):

@@ -1,4 +1,5 @@
-"""The background worker that lets offered places pass on when their deadline comes, and sends reminders.
+"""The background worker that lets offered places pass on when their deadline comes, sends reminders, and marks
+events whose last meeting is over as held (asking those who joined for their feedback).
 
 Every replica may run it: each lapse is decided under the event row's lock and re-checked there, and the
 places to remind are locked and skipped by another sweeper, so nothing is done twice. It sleeps until the
@@ -42,6 +43,7 @@ class OfferSweeper:
             try:
                 await registrations.expire_due_offers(self.pool, clock=self.clock)
                 await registrations.send_due_reminders(self.pool, clock=self.clock)
+                await registrations.mark_held(self.pool, clock=self.clock)
                 deadline = await registrations.next_offer_deadline(self.pool)
             except Exception:  # the database may be restarting: offers wait, and the next round tries again
                 log.warning("offer sweep failed", exc_info=True)

@@ -25,6 +25,8 @@ from events.domain.places import HOLDING, LIVE, OfferRules, QuietHours, Registra
 from shared.calendar import calendar_feed as calendar_feed_file
 from shared.calendar import calendar_file
 from shared.contracts.events import (
+    ConferenceHeld,
+    FeedbackRequested,
     OfferExpired,
     PlaceOffered,
     RegistrationCancelled,
@@ -271,6 +273,31 @@ async def send_due_reminders(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> i
             await registrations.mark_reminded(conn, registration.registration_id, meeting, counted | sent)
             staged += 1
     return staged
+
+
+async def mark_held(pool: asyncpg.Pool, *, clock: Clock = utc_now) -> int:
+    """Events whose last meeting is over become `held`; how many. Two sweepers never hold one twice: the rows
+    are locked and skipped by the other."""
+    async with pool.acquire() as conn, conn.transaction():
+        ended = await conferences.over(conn, clock())
+        for conference_id in ended:
+            await hold_over(conn, await _locked(conn, conference_id))
+    return len(ended)
+
+
+async def hold_over(conn: asyncpg.Connection, conference: Conference) -> None:
+    """The event, over, is held: announced, and each person who joined is asked how it was (once: an event is
+    held once). On the event's locked row, in the caller's transaction."""
+    await conferences.set_status(conn, conference.conference_id, "held")
+    joined = [
+        registration for registration, came in await registrations.holders(conn, conference.conference_id) if came
+    ]
+    announced = ConferenceHeld(
+        conference_id=conference.conference_id, association_id=conference.association_id, attended=len(joined)
+    )
+    await enqueue(conn, announced)
+    for registration in joined:
+        await enqueue(conn, FeedbackRequested(**place_facts(conference, registration)))
 
 
 async def next_offer_deadline(pool: asyncpg.Pool) -> datetime | None:

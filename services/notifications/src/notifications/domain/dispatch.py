@@ -61,6 +61,7 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.reminder": (Rule("member", "event_reminder", "conferences", urgent=True),),
     # the recording and slides, with the request for feedback in the same e-mail (one e-mail, not two)
     "registration.materials_available": (Rule("member", "materials_available", "conferences"),),
+    "registration.feedback_requested": (Rule("member", "feedback_request", "conferences"),),
     # events chose the person by their conditions; the message names only the event
     "registration.suggested": (Rule("member", "conference_suggested", "conferences"),),
 }

@@ -40,6 +40,7 @@ class Links:
                 | "event_reminder"
                 | "conference_suggested"
                 | "materials_available"
+                | "feedback_request"
             ):  # the event's page: the person's place, the offer to accept, the calendar file
                 return self.page(f"events/{data['conference_id']}")
             case "roles_changed":

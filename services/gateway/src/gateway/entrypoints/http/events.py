@@ -4,6 +4,7 @@ give up a place, and the event as a calendar file."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,7 @@ from gateway.entrypoints.http.pages import (
 from gateway.entrypoints.http.welcome import me_of
 from gateway.i18n import N_
 
+PAST_SHOWN = 5  # the latest events one had a place at, on the overview once over
 LIVE = {"registered", "waitlisted", "offered"}  # events' registrations that still hold a place or a position
 NEEDS = {  # events' NewRegistration.needs → plain words
     "captions": N_("Captions (subtitles)"),
@@ -69,9 +71,22 @@ def words(table: dict[str, str], keys: list[str]) -> list[str]:
 
 
 def _joinable(conference: dict[str, Any], now: datetime) -> bool:
-    """Whether events shows people with a place the link to join now (its rule: `join_opens_at` to the end)."""
-    opens, ends = (datetime.fromisoformat(conference[key]) for key in ("join_opens_at", "ends_at"))
+    """Whether events shows people with a place the link to join now (its rule: from `join_opens_at` to
+    `join_closes_at`, for the meeting under way or next)."""
+    opens, ends = (datetime.fromisoformat(conference[key]) for key in ("join_opens_at", "join_closes_at"))
     return conference["status"] == "published" and opens <= now < ends
+
+
+def has_ended(conference: dict[str, Any], now: datetime) -> bool:
+    """Whether the event's last meeting is over."""
+    return datetime.fromisoformat(conference["meetings"][-1]["ends_at"]) <= now
+
+
+def meetings_to_come(conference: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """A circle's meetings not yet started; none for a conference (it meets once: its time says it all)."""
+    if conference["kind"] != "circle":
+        return []
+    return [m for m in conference["meetings"] if datetime.fromisoformat(m["starts_at"]) > now]
 
 
 def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
@@ -81,10 +96,43 @@ def _hosts(request: AnyRequest, conference: dict[str, Any]) -> bool:
     return any(holds_role(request, "admin", UUID(association)) for association in hosts)
 
 
+async def upcoming(request: AnyRequest) -> list[dict[str, Any]]:
+    """What events lists as coming (each with a meeting still to start), with its `next_meeting`: a circle
+    under way shows its next meeting, not its first."""
+    coming: list[dict[str, Any]] = (await call(request, "events", "GET", "/conferences/")).json()
+    now = deps_of(request).clock()
+    for conference in coming:
+        conference["next_meeting"] = next(
+            (m for m in conference["meetings"] if datetime.fromisoformat(m["starts_at"]) > now),
+            conference["meetings"][-1],
+        )
+    return coming
+
+
+async def _registrations(request: AnyRequest) -> list[dict[str, Any]]:
+    """All my registrations, newest first."""
+    registrations: list[dict[str, Any]] = (await call(request, "events", "GET", "/me/registrations")).json()
+    return registrations
+
+
+def _live(registrations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The registrations that still hold a place or a position, by event id."""
+    return {r["conference_id"]: r for r in registrations if r["status"] in LIVE}
+
+
 async def _mine(request: AnyRequest) -> dict[str, dict[str, Any]]:
     """My live registrations by event id."""
-    registrations = (await call(request, "events", "GET", "/me/registrations")).json()
-    return {r["conference_id"]: r for r in registrations if r["status"] in LIVE}
+    return _live(await _registrations(request))
+
+
+async def _past(request: AnyRequest, registrations: list[dict[str, Any]], coming: set[str]) -> list[dict[str, Any]]:
+    """The latest events I had a place at that are over (their recording, their feedback form)."""
+    ids = [
+        r["conference_id"] for r in registrations if r["status"] == "registered" and r["conference_id"] not in coming
+    ]
+    answers = await asyncio.gather(*(call(request, "events", "GET", f"/conferences/{i}") for i in ids[:PAST_SHOWN]))
+    now = deps_of(request).clock()
+    return [answer.json() for answer in answers if answer.is_success and has_ended(answer.json(), now)]
 
 
 class EventsController(Controller):
@@ -95,8 +143,10 @@ class EventsController(Controller):
     async def overview(self, request: AnyRequest) -> Template:
         signed_in(request)
         me = await me_of(request)
-        coming = (await call(request, "events", "GET", "/conferences/")).json()
-        mine = await _mine(request)
+        coming = await upcoming(request)
+        registrations = await _registrations(request)
+        mine = _live(registrations)
+        past = await _past(request, registrations, {c["conference_id"] for c in coming})
         languages = set(me["profile"].get("languages") or [])
         for_you = [c for c in coming if c["for_your_conditions"] and (not languages or languages & set(c["languages"]))]
         return render(
@@ -107,6 +157,7 @@ class EventsController(Controller):
             for_you=[c for c in for_you if c["conference_id"] not in mine],
             others=[c for c in coming if c not in for_you and c["conference_id"] not in mine],
             registrations=mine,
+            past=past,
         )
 
     @get("/calendar", operation_id="page_my_calendar")
@@ -153,7 +204,7 @@ class EventsController(Controller):
         questions: list[dict[str, Any]] = []
         host = False
         now = deps_of(request).clock()
-        ended = conference is not None and datetime.fromisoformat(conference["ends_at"]) <= now
+        ended = conference is not None and has_ended(conference, now)
         materials = None
         if ended and registration and registration["status"] == "registered":
             path = f"/me/registrations/{registration['registration_id']}/materials"
@@ -174,6 +225,7 @@ class EventsController(Controller):
             needs={key: i18n.gettext(text) for key, text in NEEDS.items()},
             joinable=conference is not None and _joinable(conference, now),
             ended=ended,
+            to_come=meetings_to_come(conference, now) if conference else [],
             materials=materials,
             shown=[q for q in questions if q["status"] in {"approved", "answered"}],
             mine=[q for q in questions if q["mine"] and q["status"] not in {"approved", "answered"}],
@@ -238,6 +290,25 @@ class EventsController(Controller):
             )
         return redirect(f"/events/{conference_id}")
 
+    @post("/{conference_id:uuid}/meetings/{number:int}", operation_id="skip_circle_meeting")
+    async def meeting(self, request: AnyRequest, conference_id: FromPath[UUID], number: FromPath[int]) -> Redirect:
+        """Say I will miss one meeting of my circle (my place stays mine), or that I will come after all."""
+        signed_in(request)
+        action = (await form_of(request)).get("action")
+        registration = (await _mine(request)).get(str(conference_id))
+        if registration is None or action not in {"skip", "come"}:
+            notice(request, i18n.gettext("You no longer have a place or a position for this event."))
+            return redirect(f"/events/{conference_id}")
+        path = f"/me/registrations/{registration['registration_id']}/skipped/{number}"
+        response = await call(request, "events", "PUT" if action == "skip" else "DELETE", path)
+        if not response.is_success:
+            notice(request, not_possible(response))
+        elif action == "skip":
+            notice(request, i18n.gettext("Thank you for saying so. Your place in the circle stays yours."))
+        else:
+            notice(request, i18n.gettext("Good: we will remind you before that meeting."))
+        return redirect(f"/events/{conference_id}#meetings")
+
     @get("/{conference_id:uuid}/join", operation_id="join_event_now")
     async def join(self, request: AnyRequest, conference_id: FromPath[UUID]) -> Redirect:
         """To the online meeting; events counts it as attending (once: following the link again changes nothing,
@@ -284,9 +355,11 @@ class EventsController(Controller):
             return redirect(f"/events/{conference_id}")
         path = f"/me/registrations/{registration['registration_id']}/calendar.ics"
         answer = await call(request, "events", "GET", path)
+        if not answer.is_success:  # events' reason, said on the page: never an error body named a calendar file
+            notice(request, not_possible(answer))
+            return redirect(f"/events/{conference_id}")
         return Response(
             answer.content,
-            status_code=answer.status_code,
             media_type="text/calendar; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="fellowship-event.ics"'},
         )

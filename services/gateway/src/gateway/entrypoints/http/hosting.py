@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from gateway import i18n
 from gateway.entrypoints.http.admin import association_of, forbidden
-from gateway.entrypoints.http.events import ACCESSIBILITY, AUDIENCE, NEEDS, words
+from gateway.entrypoints.http.events import ACCESSIBILITY, AUDIENCE, NEEDS, has_ended, words
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
@@ -106,6 +106,12 @@ def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> 
     capacity = int(values["capacity"]) if values.get("capacity", "").isdigit() else 0
     if not 1 <= capacity <= 100_000:
         errors["capacity"] = i18n.gettext("Give the number of places, from 1")
+    given = values.get("meetings", "").strip() or "1"  # left empty: it meets once
+    meetings = int(given) if given.isdigit() else 0
+    if not 1 <= meetings <= 52:
+        errors["meetings"] = i18n.gettext("Give the number of meetings, from 1 to 52")
+    elif meetings > 1 and values.get("kind") != "circle":
+        errors["meetings"] = i18n.gettext("A conference meets once: choose a support circle for weekly meetings")
     codes = [code.strip().upper() for code in re.split(r"[,\s]+", values.get("conditions", "")) if code.strip()]
     if wrong := [code for code in codes if not ICD10.fullmatch(code)]:
         errors["conditions"] = i18n.gettext("These are not ICD-10 codes: %(codes)s") % {"codes": ", ".join(wrong)}
@@ -129,6 +135,7 @@ def planned(values: dict[str, str], chosen: dict[str, list[str]], zone: str) -> 
         "ends_at": (starts + timedelta(minutes=minutes)).isoformat(),
         "time_zone": zone,
         "capacity": capacity,
+        "meetings": meetings,
         "speakers": [speaker for n in (1, 2) if (speaker := _speaker(values, n))],
     }, {}
 
@@ -154,7 +161,9 @@ class HostingController(Controller):
     async def new(self, request: AnyRequest, association_id: FromPath[UUID]) -> Template:
         if not await has_role(request, "admin", association_id):
             return forbidden(request)
-        return await self._new(request, association_id, {"minutes": "60", "capacity": "50", "kind": "conference"})
+        return await self._new(
+            request, association_id, {"minutes": "60", "capacity": "50", "kind": "conference", "meetings": "1"}
+        )
 
     async def _new(
         self,
@@ -234,7 +243,7 @@ class HostingController(Controller):
             more=len(registrants["registrants"]) - len(people),
             yours=registrants["yours"],
             comments=registrants["comments"],
-            ended=datetime.fromisoformat(conference.json()["ends_at"]) <= deps_of(request).clock(),
+            ended=has_ended(conference.json(), deps_of(request).clock()),
             all_hosts=registrants["all_hosts"],
             statuses={key: i18n.gettext(text) for key, text in REGISTRANT_STATUSES.items()},
             needs_in_words=lambda keys: words(NEEDS, keys),

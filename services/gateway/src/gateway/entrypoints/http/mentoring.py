@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from gateway import i18n
+from gateway.entrypoints.http.events import upcoming
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
@@ -66,7 +67,7 @@ class MentoringController(Controller):
         mentorships = (await call(request, "matching", "GET", "/me/mentorships")).json()
         meanwhile: list[dict[str, Any]] = []
         if any(r["status"] == "open" for r in requests):  # no dead ends: events for their conditions, while waiting
-            coming = (await call(request, "events", "GET", "/conferences/")).json()
+            coming = await upcoming(request)
             meanwhile = [c for c in coming if c["for_your_conditions"]][:3]
         return render(
             request,
