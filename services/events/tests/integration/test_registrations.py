@@ -4,13 +4,14 @@ offered at once to the next in line, an offer not taken passed on, and each chan
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from events.service_layer.members import apply_member_message
+from events.service_layer.members import apply_member_message, apply_preference_message
 from events.service_layer.registrations import expire_due_offers
 from shared.contracts.membership import MemberErased, MemberJoined
+from shared.contracts.notifications import QuietHoursChanged
 from shared.testing.tokens import Member
 
 from .conftest import Api
@@ -229,3 +230,23 @@ async def test_an_offer_never_lapses_in_the_night_of_the_person_it_is_for(api: A
     lapses = datetime.fromisoformat(offer["offer_expires_at"]).astimezone(ZoneInfo(zone))
     assert (lapses.hour, lapses.minute) == (8, 0), f"the offer lapses at {lapses} in {zone}: in their night"
     assert timedelta(hours=28) < lapses - datetime.now(UTC) < timedelta(hours=30)
+
+
+async def test_an_offer_is_never_due_in_the_quiet_hours_the_person_set_in_notifications(api: Api) -> None:
+    host = api.member(None, "admin")
+    conference = await api.conference(host, capacity=1)  # in ten days: an offer lasts 24 h
+    holder, early_sleeper = api.member(host.association_id), api.member(host.association_id)
+    zone = zone_where_it_is(21, datetime.now(UTC) + timedelta(hours=24))  # 21:00 there: not the default night
+    joined = MemberJoined(member_id=early_sleeper.member_id, association_id=host.association_id, time_zone=zone)
+    quiet = QuietHoursChanged(member_id=early_sleeper.member_id, starts_at=time(20, 0), ends_at=time(11, 0))
+    async with api.pool.acquire() as conn, conn.transaction():
+        await apply_member_message(conn, joined)
+        await apply_preference_message(conn, quiet)
+    taken = (await api.register(holder, conference["conference_id"])).json()
+    await api.register(early_sleeper, conference["conference_id"])
+
+    await api.act(holder, taken["registration_id"], "cancel")
+
+    [offer] = await api.mine(early_sleeper)
+    lapses = datetime.fromisoformat(offer["offer_expires_at"]).astimezone(ZoneInfo(zone))
+    assert (lapses.hour, lapses.minute) == (11, 0), f"the offer lapses at {lapses}: inside their quiet hours"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -86,3 +87,12 @@ def test_which_changes_a_registration_allows(status: str, wanted: str, allowed: 
     else:
         with pytest.raises(Conflict):
             check_change(status, wanted)  # type: ignore[arg-type]
+
+
+def test_a_persons_own_quiet_hours_replace_the_default_night() -> None:
+    own = QuietHours.of("Europe/Paris", time(20, 0), time(11, 0))
+    assert own == QuietHours(time(20, 0), time(11, 0), "Europe/Paris")
+    assert QuietHours.of("Europe/Paris", None, None) == QuietHours.night("Europe/Paris")
+    assert QuietHours.of(None, time(20, 0), time(11, 0)) is None, "where they live is not known: no night to keep"
+    at_nine = datetime(2027, 3, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert own is not None and own.contains(at_nine) and not QuietHours.night("Europe/Paris").contains(at_nine)

@@ -17,6 +17,7 @@ from notifications.entrypoints.http.dependencies import DEPENDENCIES
 from notifications.service_layer.notify import Notifier
 from notifications.service_layer.sender import EmailSender, Mailer
 from notifications.settings import NotificationsSettings, SenderSettings, SmtpSettings
+from shared.contracts import Topic
 from shared.dependencies import Clock, utc_now
 from shared.sealing import Sealer
 from shared.service import Service, ServiceSettings, ServiceSpec, build_service, open_pool
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
     route_handlers=ROUTES,
     dependencies=DEPENDENCIES,
     subscribers=register,
+    publishes=[Topic.PREFERENCE],
     description="Tells people what happened: e-mail over SMTP and an in-app inbox, with preferences.",
 )
 NAME = SPEC.name

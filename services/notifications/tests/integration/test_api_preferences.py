@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from shared.testing.outbox import staged_messages
+
 from .conftest import Api
 
 ALL_ON = {
@@ -105,6 +107,12 @@ async def test_quiet_hours_are_set_replaced_and_cleared(api: Api) -> None:
     assert shown.json()["time_zone"] == "Europe/Paris"
     assert cleared.status_code == 204 and cleared_again.status_code == 204
     assert (await api.client.get("/me/preferences", headers=member.headers)).json()["quiet_hours"] is None
+    told = [m["data"] for m in await staged_messages(api.pool, "preference.quiet_hours_changed")]
+    assert [(m["starts_at"], m["ends_at"]) for m in told] == [
+        ("22:00:00", "07:30:00"),
+        ("13:00:00", "15:00:00"),
+        (None, None),
+    ], "events is told each change (once when cleared), so its offers respect them"
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from notifications.settings import SmtpSettings
 from shared.contracts import new_envelope
 from shared.contracts.matching import MatchAccepted, MatchProposed, Slot
 from shared.contracts.membership import ConsentChanged, ContactUpdated, MemberErased, MemberJoined, MentorApproved
+from shared.testing.outbox import staged_messages
 from shared.testing.proxy import FaultyProxy
 
 from .mail_harness import (  # noqa: F401  # the fixtures
@@ -355,7 +356,7 @@ async def test_a_server_without_smtputf8_fails_a_non_ascii_mailbox_with_a_clear_
 
 async def test_erasure_removes_everything_about_the_member(pipeline: Pipeline, mail: MailCatcher) -> None:
     mentee, mentor = await pipeline.member(name="Mia Mentee"), await pipeline.member(name="Marc Mentor")
-    await pipeline.pool.execute("INSERT INTO quiet_hours VALUES ($1, $2, $3)", mentee, time(22), time(7))
+    await preferences.set_quiet_hours(pipeline.pool, mentee, {"start": "22:00", "end": "07:00"})
     await preferences.unsubscribe(pipeline.pool, _token(pipeline, mentee, "conferences"), pipeline.secret)
     await pipeline.apply(
         MatchAccepted(
@@ -367,6 +368,7 @@ async def test_erasure_removes_everything_about_the_member(pipeline: Pipeline, m
 
     for table in ("directory", "inbox_entries", "deliveries", "preferences", "quiet_hours"):
         assert await pipeline.count(table, mentee) == 0, table
+    assert not await staged_messages(pipeline.pool, "preference.quiet_hours_changed"), "not told about them now"
     [_, intro] = await pipeline.inbox(mentor)
     assert "Mia" not in intro["title"] + intro["body"] and intro["mentions"] == []
     # the mentor's e-mail, sent after the erasure, no longer names them either

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from uuid import UUID
 
 import asyncpg
@@ -30,6 +31,23 @@ async def set_time_zone(conn: asyncpg.Connection, member_id: UUID, time_zone: st
 async def time_zone_of(conn: asyncpg.Connection, member_id: UUID) -> str | None:
     zone: str | None = await conn.fetchval("SELECT time_zone FROM people WHERE member_id = $1", member_id)
     return zone
+
+
+async def set_quiet_hours(conn: asyncpg.Connection, member_id: UUID, starts: time | None, ends: time | None) -> None:
+    """The person's own quiet hours (both None: none). Only for a person events knows (as their time zone):
+    a fact arriving after their erasure brings nothing of them back."""
+    await conn.execute(
+        "UPDATE people SET quiet_starts = $2, quiet_ends = $3, updated_at = now() WHERE member_id = $1",
+        member_id,
+        starts,
+        ends,
+    )
+
+
+async def nights_of(conn: asyncpg.Connection, member_id: UUID) -> tuple[str | None, time | None, time | None]:
+    """The person's time zone and their own quiet hours, each None when not known."""
+    row = await conn.fetchrow("SELECT time_zone, quiet_starts, quiet_ends FROM people WHERE member_id = $1", member_id)
+    return (row["time_zone"], row["quiet_starts"], row["quiet_ends"]) if row else (None, None, None)
 
 
 async def set_health_data_consent(conn: asyncpg.Connection, member_id: UUID, granted: bool) -> None:

@@ -63,6 +63,16 @@ class QuietHours:
         """22:00 to 08:00 where the person lives: when nobody should have to answer an offer."""
         return cls(time(22), time(8), time_zone)
 
+    @classmethod
+    def of(cls, time_zone: str | None, start: time | None, end: time | None) -> QuietHours | None:
+        """The person's own quiet hours where they live, else the default night there; None when where they
+        live is not known (the offer's deadline is then kept as it is)."""
+        if time_zone is None:
+            return None
+        if start is None or end is None or start == end:
+            return cls.night(time_zone)
+        return cls(start, end, time_zone)
+
     def contains(self, instant: datetime) -> bool:
         local = instant.astimezone(ZoneInfo(self.time_zone)).time()
         if self.start <= self.end:

@@ -7,7 +7,7 @@ from typing import Annotated
 from faststream import Context
 from faststream.kafka import KafkaBroker
 
-from events.service_layer.members import apply_member_message
+from events.service_layer.members import apply_member_message, apply_preference_message
 from shared.contracts import Envelope, Topic
 from shared.db.inbox import apply_once
 from shared.dependencies import STATE_KEY, Dependencies
@@ -21,3 +21,7 @@ def register(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     @subscriber(broker, Topic.MEMBER, group=GROUP, settings=kafka)
     async def on_member(envelope: Envelope, deps: Deps) -> None:
         await apply_once(deps.database, GROUP, envelope, apply_member_message)
+
+    @subscriber(broker, Topic.PREFERENCE, group=GROUP, settings=kafka)
+    async def on_preference(envelope: Envelope, deps: Deps) -> None:
+        await apply_once(deps.database, GROUP, envelope, apply_preference_message)

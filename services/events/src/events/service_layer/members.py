@@ -1,4 +1,5 @@
-"""Use case: keep events' view of members in step with membership (`membership.member.v1`)."""
+"""Use cases: keep events' view of members in step with membership (`membership.member.v1`), and with the
+quiet hours people set in notifications (`notifications.preference.v1`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from shared.contracts.membership import (
     ProfileUpdated,
     RolesChanged,
 )
+from shared.contracts.notifications import QuietHoursChanged
 from shared.dependencies import utc_now
+
+
+async def apply_preference_message(conn: asyncpg.Connection, data: MessageData) -> None:
+    """A person's quiet hours: an offered place is never due inside them."""
+    if isinstance(data, QuietHoursChanged):
+        await members.set_quiet_hours(conn, data.member_id, data.starts_at, data.ends_at)
 
 
 async def apply_member_message(conn: asyncpg.Connection, data: MessageData) -> None:

@@ -329,8 +329,8 @@ async def offer_freed_places(conn: asyncpg.Connection, conference_id: UUID, now:
         registration = await _registration(conn, person.registration_id)
         await conferences.hold(conn, conference_id, person.places)
         facts = place_facts(conference, registration)
-        zone = await members.time_zone_of(conn, registration.member_id)
-        deadline = RULES.deadline(now, coming.starts_at, QuietHours.night(zone) if zone else None)
+        quiet = QuietHours.of(*await members.nights_of(conn, registration.member_id))
+        deadline = RULES.deadline(now, coming.starts_at, quiet)
         if deadline is None:
             await registrations.set_status(conn, person.registration_id, "registered")
             await enqueue(conn, RegistrationConfirmed(**facts, places=person.places))

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.db.outbox import scrub_mentions
+
 
 async def forget(conn: asyncpg.Connection, member_id: UUID) -> None:
     """Delete everything kept about `member_id` and remember (by id only) that they were erased."""
@@ -18,6 +20,7 @@ async def forget(conn: asyncpg.Connection, member_id: UUID) -> None:
     await conn.execute("INSERT INTO erased_members (member_id) VALUES ($1) ON CONFLICT DO NOTHING", member_id)
     for table in ("directory", "inbox_entries", "deliveries", "preferences", "quiet_hours"):
         await conn.execute(f"DELETE FROM {table} WHERE member_id = $1", member_id)  # fixed names
+    await scrub_mentions(conn, str(member_id))  # their quiet hours not yet told to events: never told
     # Other people's entries that name them fall back to the text rendered without names.
     await conn.execute(
         "UPDATE inbox_entries SET title = context->'anonymous'->>'title', body = context->'anonymous'->>'body',"

@@ -18,6 +18,8 @@ from notifications.adapters import preferences
 from notifications.domain import unsubscribe as tokens
 from notifications.domain.categories import CATEGORIES, CHANNELS, Category, Channel, is_category
 from notifications.domain.quiet_hours import QuietHours, zone
+from shared.contracts.notifications import QuietHoursChanged
+from shared.db.outbox import enqueue
 from shared.errors import DomainError, InvalidInput
 
 CHOICES_EXAMPLE = '{"matching": {"email": false}, "conferences": {"inbox": true}}'
@@ -55,15 +57,18 @@ async def change(pool: asyncpg.Pool, member_id: UUID, body: Any) -> PreferencesV
 
 
 async def set_quiet_hours(pool: asyncpg.Pool, member_id: UUID, body: Any) -> PreferencesView:
+    """Quiet hours for e-mail; events is told too, so that a place it offers is never due inside them."""
     quiet = parse_quiet_hours(body)
-    async with pool.acquire() as conn:
+    async with pool.acquire() as conn, conn.transaction():
         await preferences.store_quiet_hours(conn, member_id, quiet)
+        await enqueue(conn, QuietHoursChanged(member_id=member_id, starts_at=quiet.starts_at, ends_at=quiet.ends_at))
     return await current(pool, member_id)
 
 
 async def clear_quiet_hours(pool: asyncpg.Pool, member_id: UUID) -> None:
-    async with pool.acquire() as conn:
-        await preferences.clear_quiet_hours(conn, member_id)
+    async with pool.acquire() as conn, conn.transaction():
+        if await preferences.clear_quiet_hours(conn, member_id):
+            await enqueue(conn, QuietHoursChanged(member_id=member_id))
 
 
 def unsubscribe_link(token: str, secret: tokens.Secret) -> tuple[UUID, Category]:
