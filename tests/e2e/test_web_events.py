@@ -11,7 +11,7 @@ at a past conference find its recording and answers, and the one who joined was 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ import asyncpg
 import pytest
 from icalendar import Calendar
 from playwright.async_api import Page, expect
+
+from shared.testing.eventually import eventually
 
 from .conftest import Platform
 from .web import (
@@ -158,6 +160,26 @@ async def test_a_member_registers_for_a_conference_for_their_condition_and_keeps
     await page.get_by_role("button", name="Give up my place").click()
     await expect(page.locator(".notice")).to_contain_text("you no longer have a place")
     assert (await api(page, f"events/conferences/{conference_id}"))["places_left"] == conference["places_left"]
+
+    # her quiet hours, set among her e-mail choices, reach events (over the broker): offers keep out of them
+    await page.goto("/settings/notifications")
+    await page.fill("#start", "21:00")
+    await page.fill("#end", "09:30")
+    await submit(page)
+    member_id = UUID((await api(page, "membership/me"))["member_id"])
+    conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{platform.ports['postgres']}/events")
+    try:
+        query = "SELECT quiet_starts, quiet_ends FROM people WHERE member_id = $1"
+        kept = await eventually(
+            lambda: conn.fetchrow(query, member_id),
+            until=lambda row: row is not None and row["quiet_starts"] is not None,
+            timeout=20,
+            interval=0.3,
+            what="events to learn her quiet hours",
+        )
+        assert (kept["quiet_starts"], kept["quiet_ends"]) == (time(21, 0), time(9, 30))
+    finally:
+        await conn.close()
 
 
 async def _as_demo(web: Web, email: str, *, axe: bool = False) -> Page:
