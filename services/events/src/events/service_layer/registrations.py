@@ -130,11 +130,7 @@ async def join(pool: asyncpg.Pool, caller: Principal, registration_id: UUID, *, 
     person's attendance."""
     now = clock()
     async with pool.acquire() as conn, conn.transaction():
-        registration = await _own(conn, caller, registration_id)
-        if registration.status != "registered":
-            raise Conflict("only people with a place can join")
-        conference = await conferences.get(conn, registration.conference_id)
-        assert conference is not None
+        _, conference = await _own_place(conn, caller, registration_id, "only people with a place can join")
         conference.check_joinable(now)
         url = await conferences.join_url_of(conn, conference.conference_id)
         if url is None:
@@ -160,11 +156,9 @@ async def feedback(
 ) -> None:
     """A person who had a place says how it was, once, after the end."""
     async with pool.acquire() as conn, conn.transaction():
-        registration = await _own(conn, caller, registration_id)
-        if registration.status != "registered":
-            raise Conflict("feedback is for the people who had a place")
-        conference = await conferences.get(conn, registration.conference_id)
-        assert conference is not None
+        registration, conference = await _own_place(
+            conn, caller, registration_id, "feedback is for the people who had a place"
+        )
         conference.check_ended(clock(), "feedback")
         if not await registrations.give_feedback(conn, registration, rating, comment):
             raise Conflict("you have already given your feedback; thank you")
@@ -188,11 +182,9 @@ async def skip(
     """Say one will miss meeting `number` of one's circle (no reminder for it; one's calendar leaves it out;
     the facilitator knows), or that one will come after all. The place in the circle stays the person's."""
     async with pool.acquire() as conn, conn.transaction():
-        registration = await _own(conn, caller, registration_id)
-        if registration.status != "registered":
-            raise Conflict("only people with a place in the circle can skip a meeting")
-        conference = await conferences.get(conn, registration.conference_id)
-        assert conference is not None
+        _, conference = await _own_place(
+            conn, caller, registration_id, "only people with a place in the circle can skip a meeting"
+        )
         if conference.kind != "circle":
             raise Conflict("a conference meets once: to miss it, give up your place")
         if conference.meeting(number).starts_at <= clock():
@@ -352,6 +344,18 @@ async def _own(conn: asyncpg.Connection, caller: Principal, registration_id: UUI
     if found is None or found.member_id != caller.member_id:
         raise NotFound("you have no registration with this id")
     return found
+
+
+async def _own_place(
+    conn: asyncpg.Connection, caller: Principal, registration_id: UUID, refusal: str
+) -> tuple[Registration, Conference]:
+    """The caller's registration holding a place, and its event; Conflict saying `refusal` when it holds none."""
+    registration = await _own(conn, caller, registration_id)
+    if registration.status != "registered":
+        raise Conflict(refusal)
+    conference = await conferences.get(conn, registration.conference_id)
+    assert conference is not None  # a registration's event is deleted only with it
+    return registration, conference
 
 
 async def _own_locked(
