@@ -157,6 +157,7 @@ EVENTS = [
         languages=["fr"],
         kind="circle",
         meetings=8,
+        speakers=(("Amina Diallo", "peer mentor, trained to lead support circles", "patient"),),
         registered=("amina@example.org",),
     ),
     DemoEvent(

@@ -360,6 +360,9 @@ async def test_a_member_joins_the_weekly_circle_and_says_he_will_miss_a_meeting(
     await card.get_by_role("link", name=CIRCLE).click()
     conference_id = lucas.url.rsplit("/", 1)[1]
     await expect(lucas.locator("main dl")).to_contain_text("Chaque semaine, 8 rencontres")
+    await expect(lucas.locator("main dl")).to_contain_text(
+        "Amina Diallo, peer mentor, trained to lead support circles (pair animateur ou animatrice)"
+    )
     await submit(lucas)
     await expect(lucas.locator("#your-place")).to_contain_text("Vous avez une place")
     meetings = lucas.locator("ul.meetings > li")
