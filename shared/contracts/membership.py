@@ -23,7 +23,7 @@ from shared.contracts.envelope import MessageData
 from shared.contracts.topics import Topic
 
 Icd10Code = str  # e.g. "G43.1"; coded values only, never free text
-Role = Literal["member", "mentor", "hcp", "admin"]
+Role = Literal["member", "mentor", "hcp", "moderator", "admin"]
 Gender = Literal["female", "male", "non_binary", "other"]
 ConsentKind = Literal["health_data", "peer_matching", "federation_matching", "email"]
 Modality = Literal["video", "phone", "chat"]

@@ -190,6 +190,8 @@ async def test_changing_roles_publishes_them(api: Api) -> None:
     unchanged = await api.client.put(path, json={"roles": ["member", "hcp"]}, headers=admin.headers)
     assert unchanged.status_code == 200
     assert len(await api.messages("member.roles_changed")) == 1
+    moderator = await api.client.put(path, json={"roles": ["member", "moderator"]}, headers=admin.headers)
+    assert moderator.status_code == 200 and moderator.json()["roles"] == ["member", "moderator"], moderator.text
 
 
 async def test_bad_roles_are_refused_and_nothing_changes(api: Api) -> None:

@@ -130,3 +130,15 @@ def test_a_circles_confirmation_says_it_meets_weekly_and_a_conferences_does_not(
         context = template_context("registration_confirmed", kept, reader, LINKS, UNSUBSCRIBE)
         email = Templates().render("registration_confirmed", locale, context)
         assert (says in email.text) is expected and (says in email.html) is expected
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_every_role_membership_gives_has_its_words_in_the_roles_e_mail(locale: str) -> None:
+    from pathlib import Path
+    from typing import get_args
+
+    import notifications
+    from shared.contracts.membership import Role
+
+    source = (Path(notifications.__file__).parent / "templates" / locale / "_roles.j2").read_text()
+    assert set(re.findall(r'"(\w+)":', source)) == set(get_args(Role))

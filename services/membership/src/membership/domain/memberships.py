@@ -17,7 +17,7 @@ from shared.contracts.membership import Role
 
 StoredStatus = Literal["pending", "active", "left"]
 Status = Literal["pending", "active", "expired", "left"]
-ROLES: tuple[Role, ...] = ("member", "mentor", "hcp", "admin")
+ROLES: tuple[Role, ...] = ("member", "mentor", "hcp", "moderator", "admin")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ ROLES = {
     "member": N_("Member"),
     "mentor": N_("Mentor"),
     "hcp": N_("Healthcare professional"),
+    "moderator": N_("Moderator (reads stories and discussions before others do)"),
     "admin": N_("Administrator"),
 }
 WEIGHTS = {
