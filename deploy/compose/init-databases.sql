@@ -14,8 +14,11 @@ CREATE DATABASE matching OWNER matching;
 CREATE ROLE notifications LOGIN PASSWORD 'notifications';
 CREATE DATABASE notifications OWNER notifications;
 
+CREATE ROLE community LOGIN PASSWORD 'community';
+CREATE DATABASE community OWNER community;
+
 CREATE ROLE gateway LOGIN PASSWORD 'gateway';
 CREATE DATABASE gateway OWNER gateway;
 
 -- Each service reaches only its own database: no role may connect to another service's.
-REVOKE CONNECT, TEMPORARY ON DATABASE membership, events, matching, notifications, gateway FROM PUBLIC;
+REVOKE CONNECT, TEMPORARY ON DATABASE membership, events, matching, notifications, community, gateway FROM PUBLIC;

@@ -55,6 +55,7 @@ SERVICES = [
     ServiceSpec("events", int(os.environ.get("EVENTS_PORT", 8002))),
     ServiceSpec("matching", int(os.environ.get("MATCHING_PORT", 8003))),
     ServiceSpec("notifications", int(os.environ.get("NOTIFICATIONS_PORT", 8004))),
+    ServiceSpec("community", int(os.environ.get("COMMUNITY_PORT", 8005))),
 ]
 KEY_SERVER = "membership"  # serves people's data keys to the other services' consumers
 GATEWAY = ServiceSpec("gateway", int(os.environ.get("GATEWAY_PORT", 8000)))  # sessions in its own database
@@ -170,6 +171,7 @@ class Stack:
             "EVENTS_URL": f"http://127.0.0.1:{SERVICES[1].port}",
             "MATCHING_URL": f"http://127.0.0.1:{SERVICES[2].port}",
             "NOTIFICATIONS_URL": f"http://127.0.0.1:{SERVICES[3].port}",
+            "COMMUNITY_URL": f"http://127.0.0.1:{SERVICES[4].port}",
             # Membership signs access tokens as this issuer; every service checks them against its keys.
             "JWT_ISSUER": f"http://127.0.0.1:{SERVICES[0].port}",
             "JWT_JWKS_URL": f"http://127.0.0.1:{SERVICES[0].port}/.well-known/jwks.json",

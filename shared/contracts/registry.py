@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from shared.contracts import events, matching, membership, notifications
+from shared.contracts import community, events, matching, membership, notifications
 from shared.contracts.envelope import MessageData
 
 log = logging.getLogger(__name__)
 
-CONTRACT_MODULES = (membership, events, matching, notifications)
+CONTRACT_MODULES = (membership, events, matching, notifications, community)
 
 
 def _concrete(base: type[MessageData]) -> list[type[MessageData]]:

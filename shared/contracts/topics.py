@@ -17,6 +17,7 @@ class Topic(StrEnum):
     CONFERENCE = "events.conference.v1"
     REGISTRATION = "events.registration.v1"
     MATCH = "matching.match.v1"
+    STORY = "community.story.v1"  # a story's moderation, for its author; ids only, never its text
     PREFERENCE = "notifications.preference.v1"  # quiet hours (times of day only); read by events for offers
 
     @property

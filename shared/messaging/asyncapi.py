@@ -20,7 +20,7 @@ from faststream.specification import AsyncAPI
 from shared.messaging.settings import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("membership", "events", "matching", "notifications", "gateway")
+SERVICES = ("membership", "events", "matching", "notifications", "community", "gateway")
 VERSION = "0.1.0"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from shared.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["gateway", "membership", "events", "matching", "notifications"]
+SERVICES = ["gateway", "membership", "events", "matching", "notifications", "community"]
 READY_LINE = "press Ctrl-C to stop"
 
 

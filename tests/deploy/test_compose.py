@@ -27,7 +27,14 @@ INIT_SQL = ROOT / "deploy" / "compose" / "init-databases.sql"
 
 SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
 # ARCHITECTURE.md §8: default local ports.
-PORTS = {"gateway": 8000, "membership": 8001, "events": 8002, "matching": 8003, "notifications": 8004}
+PORTS = {
+    "gateway": 8000,
+    "membership": 8001,
+    "events": 8002,
+    "matching": 8003,
+    "notifications": 8004,
+    "community": 8005,
+}
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,14 @@ COMPONENTS = K8S / "components"
 OVERLAYS = K8S / "overlays"
 
 SERVICES = sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
-PORTS = {"gateway": 8000, "membership": 8001, "events": 8002, "matching": 8003, "notifications": 8004}
+PORTS = {
+    "gateway": 8000,
+    "membership": 8001,
+    "events": 8002,
+    "matching": 8003,
+    "notifications": 8004,
+    "community": 8005,
+}
 WITHOUT_DATABASE = {name for name in SERVICES if not (ROOT / "services" / name / "migrations").is_dir()}
 
 

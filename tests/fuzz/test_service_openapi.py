@@ -1,4 +1,4 @@
-"""The fuzz tier, for events, matching and notifications: Schemathesis against each running service process,
+"""The fuzz tier, for events, matching, notifications and community: Schemathesis against each running service process,
 every operation of its OpenAPI document fed generated valid and invalid input, with a real access token
 from a running membership (an admin of an association, with every consent): no server error."""
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from community.bootstrap import MIGRATIONS as COMMUNITY
 from events.bootstrap import MIGRATIONS as EVENTS
 from matching.bootstrap import MIGRATIONS as MATCHING
 from membership.bootstrap import MIGRATIONS as MEMBERSHIP
@@ -23,14 +24,19 @@ from shared.testing.plugin import ServiceDatabase
 from .schemathesis_run import assert_no_server_error, caller_token
 
 PASSWORD = "correct horse battery staple"
-MIGRATIONS = {"events": EVENTS, "matching": MATCHING, "notifications": NOTIFICATIONS}
-OPERATIONS = {"events": 9, "matching": 10, "notifications": 10}  # at least this many must be exercised
+MIGRATIONS = {"events": EVENTS, "matching": MATCHING, "notifications": NOTIFICATIONS, "community": COMMUNITY}
+OPERATIONS = {"events": 9, "matching": 10, "notifications": 10, "community": 9}  # at least this many must be exercised
 # The inbox's live stream never ends by design (each generated call would wait for its timeout); its answers
 # to bad input are tested in services/notifications/tests/integration/test_api_inbox_stream.py.
 EXCLUDED = {"notifications": ("stream_inbox",)}
 # A call each service answers only past its token check: the fuzz token must get through, or every
 # generated call would stop at a 401 and nothing behind it would be fuzzed.
-PROBES = {"events": "/me/registrations", "matching": "/me/requests", "notifications": "/me/inbox"}
+PROBES = {
+    "events": "/me/registrations",
+    "matching": "/me/requests",
+    "notifications": "/me/inbox",
+    "community": "/me/stories",
+}
 
 
 async def ready(base: str) -> bool:

@@ -17,6 +17,7 @@ class UpstreamSettings(BaseSettings):
     events_url: str = "http://127.0.0.1:8002"
     matching_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    community_url: str = "http://127.0.0.1:8005"
     upstream_timeout_seconds: float = 10.0
 
     def by_name(self) -> dict[str, str]:
@@ -25,6 +26,7 @@ class UpstreamSettings(BaseSettings):
             "events": self.events_url,
             "matching": self.matching_url,
             "notifications": self.notifications_url,
+            "community": self.community_url,
         }
 
 

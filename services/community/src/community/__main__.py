@@ -1,0 +1,3 @@
+from community.entrypoints.cli import main
+
+main()
