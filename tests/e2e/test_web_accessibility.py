@@ -168,6 +168,15 @@ async def walk_member_pages(page: Page, walk: Walk) -> None:
     await walk.visit(page, "/my-data/erase")
     await walk.error(page)  # the box not ticked
     await walk_event_pages(page, walk)
+    await walk_story_pages(page, walk)
+
+
+async def walk_story_pages(page: Page, walk: Walk) -> None:
+    await walk.visit(page, "/stories")
+    await walk.visit(page, "/stories/new")
+    await walk.error(page)  # nothing written
+    await walk.visit(page, "/stories/mine")
+    await walk.visit(page, f"/stories/{uuid4()}")  # no such story
 
 
 async def walk_event_pages(page: Page, walk: Walk) -> None:
@@ -239,6 +248,7 @@ async def walk_admin_pages(web: Web, walk: Walk, newcomer_name: str, tmp_path: P
     await walk.error(admin, lambda: admin.locator("form:has(input[value=cancel]) button").click())  # box not ticked
     for shown in hosted:
         await walk.visit(admin, shown)  # a circle's skips; a conference held two weeks ago
+    await walk.visit(admin, "/stories/moderation")
     await walk.visit(admin, base + "/mentors")
     card = admin.locator(".cards > li", has_text=newcomer_name)
     await card.locator("input[value=reject]").check()

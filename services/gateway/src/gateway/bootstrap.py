@@ -38,6 +38,7 @@ from gateway.entrypoints.http.middleware import (
 )
 from gateway.entrypoints.http.proxy import ProxyController
 from gateway.entrypoints.http.public import PublicController
+from gateway.entrypoints.http.stories import StoriesController
 from gateway.entrypoints.http.welcome import WelcomeController
 from gateway.settings import GatewaySettings
 from shared.service import Service, ServiceSpec, build_service, open_pool
@@ -58,6 +59,7 @@ SPEC = ServiceSpec(
         WelcomeController,
         MentoringController,
         EventsController,
+        StoriesController,
         CalendarFeedController,
         HostingController,
         InboxController,

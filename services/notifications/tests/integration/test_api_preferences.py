@@ -15,6 +15,7 @@ ALL_ON = {
     "account": {"email": True, "inbox": True},
     "matching": {"email": True, "inbox": True},
     "conferences": {"email": True, "inbox": True},
+    "community": {"email": True, "inbox": True},
 }
 
 
@@ -56,7 +57,7 @@ async def test_a_subset_changes_and_the_rest_keeps_its_value(api: Api) -> None:
     [
         (
             {"newsletters": {"email": False}},
-            [("newsletters", "unknown category; choose from account, matching, conferences")],
+            [("newsletters", "unknown category; choose from account, matching, conferences, community")],
         ),
         ({"matching": {"sms": False}}, [("matching.sms", "unknown channel; choose from email, inbox")]),
         ({"matching": {"email": "no"}}, [("matching.email", "must be true or false")]),

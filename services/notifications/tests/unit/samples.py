@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import uuid4
 
+from shared.contracts.community import StoryChangesRequested, StoryDeclined, StoryPublished
 from shared.contracts.envelope import MessageData
 from shared.contracts.events import (
     ConferenceSuggested,
@@ -47,6 +48,7 @@ def payloads() -> dict[str, MessageData]:
         "title": "Moving gently: an evening with a physiotherapist",
         "starts_at": datetime(2030, 2, 3, 18, tzinfo=UTC),
     }
+    story = {"story_id": uuid4(), "member_id": MEMBER, "association_id": ASSOCIATION}
     return {
         "member.joined": MemberJoined(
             member_id=MEMBER, association_id=ASSOCIATION, time_zone="Europe/Paris", conditions=ICD_CODES
@@ -99,4 +101,7 @@ def payloads() -> dict[str, MessageData]:
         "registration.suggested": ConferenceSuggested(
             **{k: v for k, v in place.items() if k != "registration_id"}  # no place yet: a suggestion
         ),
+        "story.published": StoryPublished(**story),
+        "story.changes_requested": StoryChangesRequested(**story),
+        "story.declined": StoryDeclined(**story),
     }

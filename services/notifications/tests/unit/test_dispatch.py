@@ -49,6 +49,9 @@ def test_who_receives_what() -> None:
         "registration.materials_available": [(MEMBER, "materials_available", "conferences", None)],
         "registration.feedback_requested": [(MEMBER, "feedback_request", "conferences", None)],
         "registration.suggested": [(MEMBER, "conference_suggested", "conferences", None)],
+        "story.published": [(MEMBER, "story_published", "community", None)],
+        "story.changes_requested": [(MEMBER, "story_changes_requested", "community", None)],
+        "story.declined": [(MEMBER, "story_declined", "community", None)],
     }
 
 

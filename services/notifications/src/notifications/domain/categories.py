@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeGuard, get_args
 
-Category = Literal["account", "matching", "conferences"]
+Category = Literal["account", "matching", "conferences", "community"]
 Channel = Literal["email", "inbox"]
 
 CATEGORIES: tuple[Category, ...] = get_args(Category)

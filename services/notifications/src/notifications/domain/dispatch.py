@@ -31,8 +31,8 @@ class Rule:
 
 
 # Proposals expire after 72 hours, so a proposal waits for the end of quiet hours. Two kinds of message cannot
-# wait: a freed place is held for as little as 15 minutes near the start (and events does not yet know the
-# person's quiet hours to keep the deadline out of them), and a reminder an hour before the start would
+# wait: a freed place is held for as little as 15 minutes near the start (events keeps its deadline out of
+# the person's quiet hours, but not that close to the start), and a reminder an hour before the start would
 # arrive after it. Those two go out at once (`urgent`).
 DISPATCH: dict[str, tuple[Rule, ...]] = {
     "member.joined": (Rule("member", "welcome", "account"),),
@@ -64,6 +64,10 @@ DISPATCH: dict[str, tuple[Rule, ...]] = {
     "registration.feedback_requested": (Rule("member", "feedback_request", "conferences"),),
     # events chose the person by their conditions; the message names only the event
     "registration.suggested": (Rule("member", "conference_suggested", "conferences"),),
+    # a moderator decided on the member's story; the message names the story, never a word of it
+    "story.published": (Rule("member", "story_published", "community"),),
+    "story.changes_requested": (Rule("member", "story_changes_requested", "community"),),
+    "story.declined": (Rule("member", "story_declined", "community"),),
 }
 
 # Account e-mails (`membership.account.v1`) go to the address the message carries, whatever the person's

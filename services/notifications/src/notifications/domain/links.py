@@ -43,6 +43,8 @@ class Links:
                 | "feedback_request"
             ):  # the event's page: the person's place, the offer to accept, the calendar file
                 return self.page(f"events/{data['conference_id']}")
+            case "story_published" | "story_changes_requested" | "story_declined":
+                return self.page("stories/mine")  # the author's stories, with the moderator's note
             case "roles_changed":
                 return self.page(f"admin/{data['association_id']}/members")
             case "sign_in_code" | "registration_attempted":

@@ -42,6 +42,10 @@ def register(broker: KafkaBroker, kafka: KafkaSettings) -> None:
     async def on_match(envelope: Envelope, deps: Deps) -> None:
         await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))
 
+    @subscriber(broker, Topic.STORY, group=GROUP, settings=kafka)
+    async def on_story(envelope: Envelope, deps: Deps) -> None:
+        await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))
+
     @subscriber(broker, Topic.REGISTRATION, group=GROUP, settings=kafka)
     async def on_registration(envelope: Envelope, deps: Deps) -> None:
         await apply_once(deps.database, GROUP, envelope, deps.notifier.effect(envelope))

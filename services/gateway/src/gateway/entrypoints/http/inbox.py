@@ -29,6 +29,7 @@ from gateway.i18n import N_
 CATEGORIES = {
     "matching": N_("Peer mentoring"),
     "conferences": N_("Talks and support groups"),
+    "community": N_("Your stories"),
     "account": N_("Your account"),
 }
 CHANNELS = {"email": N_("E-mail"), "inbox": N_("Inbox")}
