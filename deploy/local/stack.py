@@ -30,6 +30,7 @@ import asyncpg
 import httpx
 from cryptography.fernet import Fernet
 from demo_events import load_demo_events
+from demo_stories import load_demo_stories
 
 from shared.db.migrations import apply_migrations
 from shared.db.outbox import pending_count
@@ -108,6 +109,11 @@ class Stack:
             say(f"demo events: {made} conferences and circles made")
         except httpx.HTTPError as error:  # the demo is a nicety: the platform runs without it
             say(f"WARNING: the demo events were not made ({error!r}); the platform runs without them")
+        try:
+            written = await load_demo_stories(self._url_of("membership"), self._url_of("community"))
+            say(f"demo stories: {written} written")
+        except httpx.HTTPError as error:
+            say(f"WARNING: the demo stories were not written ({error!r}); the platform runs without them")
         say(f"ready in {time.monotonic() - started:.1f}s")
         self._print_urls()
 

@@ -1,4 +1,5 @@
-"""Patient stories in the web client on `make run`, in Chromium: a member writes his story in French (after
+"""Patient stories in the web client on `make run`, in Chromium: a member finds the demo's story about his
+condition first among the others, then writes his own in French (after
 an error when the consent is not ticked), sees the phone number he left in it highlighted while it waits; an
 admin of his association publishes it from the moderators' queue; he is told by e-mail; a member of the same
 association reads it in English and says it helped; he withdraws it and it is gone. axe on every page."""
@@ -26,6 +27,9 @@ async def test_a_story_is_written_moderated_published_read_and_withdrawn(web: We
     title = f"Apprendre à doser mes journées {uuid4().hex[:4]}"
     lucas = await _as(web, "lucas@example.org")  # in French
     await lucas.goto("/stories")
+    first = lucas.locator("main .cards > li").first  # the demo's stories: the one about his condition first
+    await expect(first).to_contain_text("Dix ans avec la fibromyalgie")
+    await expect(lucas.locator("main")).to_contain_text("Migraine and my job")  # public, in English
     assert await axe_violations(lucas) == []
     await lucas.get_by_role("link", name="Écrire votre témoignage").first.click()
     await lucas.fill("#pen_name", "Héron bleu")

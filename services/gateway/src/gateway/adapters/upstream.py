@@ -61,10 +61,16 @@ def client_session(timeout_seconds: float, *, max_connections: int = 200) -> aio
 
 
 def _query(params: Params) -> list[tuple[str, str]] | None:
+    """The query string's pairs: a list or tuple value repeats its name (`condition=G43&condition=M79.7`)."""
     if not params:
         return None
     items = params.items() if isinstance(params, Mapping) else params
-    return [(str(k), str(v)) for k, v in items if v is not None]
+    pairs = []
+    for key, value in items:
+        for one in value if isinstance(value, list | tuple) else [value]:
+            if one is not None:
+                pairs.append((str(key), str(one)))
+    return pairs
 
 
 class Upstream:
