@@ -84,3 +84,26 @@ async def test_a_story_is_written_moderated_published_read_and_withdrawn(web: We
     await expect(lucas.locator(".notice")).to_contain_text("supprimé partout")
     await grace.goto(story_url)
     await expect(grace.locator("h1")).to_have_text("This story is not available")
+
+
+async def test_a_story_suggesting_a_risk_shows_help_at_once_and_comes_first_for_moderators(web: Web) -> None:
+    title = f"The worst winter {uuid4().hex[:4]}"
+    james = await _as(web, "james@example.org")  # the Rare Lung Disease Alliance, in English
+    await james.goto("/stories/new")
+    await james.fill("#pen_name", "Grey Gull")
+    await james.fill("#title", title)
+    await james.fill("#body", "Last winter the breathlessness never stopped and some nights I wanted to die.")
+    await james.check("#visibility")
+    await james.check("#consent")
+    await submit(james)
+    await expect(james.locator(".notice")).to_contain_text("you do not have to face this alone")
+    help_now = james.locator(".cards > li", has_text=title).locator("#help-now")
+    await expect(help_now).to_contain_text("116 123")
+    assert await axe_violations(james) == []
+
+    oliver = await _as(web, "oliver@example.org")  # an admin of the Alliance
+    await oliver.goto("/stories/moderation")
+    first = oliver.locator("main .cards > li").first
+    await expect(first).to_contain_text("Read this one first")
+    await expect(first).to_contain_text(title)
+    assert await axe_violations(oliver) == []

@@ -167,3 +167,34 @@ async def test_bad_writing_is_refused_with_what_is_wrong(api: Api) -> None:
         refused = await api.client.post("/stories", json=body, headers=author.headers)
         assert refused.status_code in {400, 403, 422}, (fields, refused.text)
         assert says in refused.text, (fields, refused.text)
+
+
+async def test_a_story_suggesting_a_risk_comes_first_for_moderators_and_its_author_sees_help_at_once(
+    api: Api,
+) -> None:
+    association = uuid4()
+    author, moderator = api.member(association), api.member(association, "moderator")
+    calm = await api.write(api.member(association), title="Gardening again")
+    worrying = await api.write(
+        author,
+        title="L'hiver le plus dur",
+        language="fr",
+        body="Cet hiver la douleur ne me laissait aucun répit et j'ai pensé à mettre fin à mes jours.",
+    )
+    assert calm["at_risk"] is False and calm["help_now"] is None
+    assert worrying["at_risk"] is True and "3114" in worrying["help_now"], "help in its language, at once"
+    queue = (await api.client.get("/moderation/stories", headers=moderator.headers)).json()
+    assert [s["story_id"] for s in queue] == [worrying["story_id"], calm["story_id"]], "the worrying one first"
+    assert queue[0]["help_now"] is None, "the help is for its author; the moderator sees the flag"
+
+    calmer = {
+        "association_id": str(association),
+        "pen_name": "Blue Heron",
+        "title": "L'hiver le plus dur",
+        "body": "Cet hiver la douleur ne me laissait aucun répit ; parler au groupe m'a aidé à tenir.",
+        "language": "fr",
+        "visibility": "association",
+        "consent": True,
+    }
+    rewritten = await api.client.put(f"/stories/{worrying['story_id']}", json=calmer, headers=author.headers)
+    assert rewritten.json()["at_risk"] is False, "rewritten, it is read again"

@@ -13,7 +13,7 @@ from community.domain.stories import Story
 COLUMNS = (
     "s.story_id, s.author_id, s.association_id, s.pen_name, s.title, s.body, s.language, s.topics, s.conditions,"
     " s.visibility, s.status, s.consent_version, s.consented_at, s.moderator_note, s.published_at, s.created_at,"
-    " s.updated_at, (SELECT count(*) FROM story_helped h WHERE h.story_id = s.story_id) AS helped"
+    " s.updated_at, s.at_risk, (SELECT count(*) FROM story_helped h WHERE h.story_id = s.story_id) AS helped"
 )
 
 
@@ -24,8 +24,8 @@ def story_of(row: Mapping[str, Any]) -> Story:
 async def insert(conn: asyncpg.Connection, story: Story) -> None:
     await conn.execute(
         "INSERT INTO stories (story_id, author_id, association_id, pen_name, title, body, language, topics,"
-        " conditions, visibility, consent_version, consented_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-        " $11, $12)",
+        " conditions, visibility, consent_version, consented_at, at_risk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+        " $9, $10, $11, $12, $13)",
         story.story_id,
         story.author_id,
         story.association_id,
@@ -38,6 +38,7 @@ async def insert(conn: asyncpg.Connection, story: Story) -> None:
         story.visibility,
         story.consent_version,
         story.consented_at,
+        story.words_suggest_risk,
     )
 
 
@@ -52,7 +53,7 @@ async def rewrite(conn: asyncpg.Connection, story: Story) -> None:
     await conn.execute(
         "UPDATE stories SET pen_name = $2, title = $3, body = $4, language = $5, topics = $6, conditions = $7,"
         " visibility = $8, consent_version = $9, consented_at = $10, status = 'pending', published_at = NULL,"
-        " updated_at = now() WHERE story_id = $1",
+        " at_risk = $11, updated_at = now() WHERE story_id = $1",
         story.story_id,
         story.pen_name,
         story.title,
@@ -63,6 +64,7 @@ async def rewrite(conn: asyncpg.Connection, story: Story) -> None:
         story.visibility,
         story.consent_version,
         story.consented_at,
+        story.words_suggest_risk,
     )
 
 
@@ -95,10 +97,11 @@ async def of_author(conn: asyncpg.Connection, author_id: UUID) -> list[Story]:
 
 
 async def queue(conn: asyncpg.Connection, associations: list[UUID], limit: int = 100) -> list[Story]:
-    """Stories waiting for a moderator of `associations`, the longest-waiting first."""
+    """Stories waiting for a moderator of `associations`: those whose words suggest a risk first, then the
+    longest-waiting."""
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM stories s WHERE s.status = 'pending' AND s.association_id = ANY($1::uuid[])"
-        " ORDER BY s.updated_at LIMIT $2",
+        " ORDER BY s.at_risk DESC, s.updated_at LIMIT $2",
         associations,
         limit,
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from community.domain.safeguarding import crisis_resources, suggests_risk
 from shared.errors import Conflict, InvalidInput
 from shared.personal_details import Finding, personal_details
 from shared.web.auth import Principal
@@ -49,6 +50,7 @@ class Story:
     created_at: datetime
     updated_at: datetime
     helped: int = 0
+    at_risk: bool = False  # its words suggest a risk of self-harm: first for its moderators
 
     def is_moderator(self, reader: Principal | None) -> bool:
         """Whether `reader` moderates the stories of the author's association."""
@@ -78,6 +80,15 @@ class Story:
         if decision != "publish" and not note.strip():
             raise InvalidInput("say in a few words what to change, or why it is declined: the author reads it")
         return DECIDED[decision]
+
+    @property
+    def words_suggest_risk(self) -> bool:
+        return suggests_risk(f"{self.title}\n{self.body}")
+
+    @property
+    def help_now(self) -> str | None:
+        """For its author, when it is flagged: supportive words and where to find help now."""
+        return crisis_resources(self.language) if self.at_risk else None
 
     @property
     def to_check(self) -> list[Finding]:

@@ -107,6 +107,10 @@ class StoryRead(BaseModel):
     to_check: list[FindingRead] | None = Field(
         description="for the author and the moderators: what may identify someone, to take out"
     )
+    at_risk: bool | None = Field(
+        description="for the author and the moderators: its words suggest a risk of self-harm (first in the queue)"
+    )
+    help_now: str | None = Field(description="for the author of a flagged story: where to find help now")
 
     @classmethod
     def of(cls, story: Story, reader: Principal | None) -> StoryRead:
@@ -127,6 +131,8 @@ class StoryRead(BaseModel):
             yours=reader is not None and reader.subject == str(story.author_id),
             moderator_note=story.moderator_note if insider else None,
             to_check=[FindingRead(**asdict(f)) for f in story.to_check] if insider else None,
+            at_risk=story.at_risk if insider else None,
+            help_now=story.help_now if reader is not None and reader.subject == str(story.author_id) else None,
         )
 
 

@@ -193,12 +193,13 @@ class StoriesController(Controller):
             return await self._form(
                 request, values, {"body": i18n.gettext("We could not send your story: %(reason)s") % {"reason": reason}}
             )
-        notice(
-            request,
-            i18n.gettext(
+        if response.json().get("at_risk"):
+            thanks = N_("Thank you for sharing this. Please read the help below: you do not have to face this alone.")
+        else:
+            thanks = N_(
                 "Thank you. A moderator of your association will read your story; we will tell you when it is published."
-            ),
-        )
+            )
+        notice(request, i18n.gettext(thanks))
         return redirect("/stories/mine")
 
     @get("/mine", operation_id="page_my_stories")
