@@ -29,6 +29,8 @@ async def test_a_story_is_invisible_until_published_and_then_read_by_those_its_a
     assert (await api.client.get("/moderation/stories", headers=neighbour.headers)).status_code == 403
     refused = await api.decide(neighbour, story["story_id"], "publish")
     assert refused.status_code == 404, "a member who may not read it does not learn it exists"
+    own = await api.write(moderator, title="A moderator's own story")
+    assert (await api.decide(moderator, own["story_id"], "publish")).status_code == 403, "not one's own"
 
     published = await api.decide(moderator, story["story_id"], "publish")
     assert published.status_code == 200 and published.json()["status"] == "published", published.text

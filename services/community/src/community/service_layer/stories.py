@@ -72,6 +72,8 @@ async def decide(pool: asyncpg.Pool, caller: Principal, story_id: UUID, decision
             raise NotFound("there is no story with this id")
         if not story.is_moderator(caller):
             raise Forbidden("only a moderator or an admin of the author's association can decide on a story")
+        if story.author_id == caller.member_id:
+            raise Forbidden("another moderator of your association decides on your own story")
         status = story.check_decision(decision, note)
         await stories.decide(conn, story_id, status, note.strip(), caller.member_id)
         await enqueue(
