@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -16,11 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from community.domain.stories import CONSENT_VERSION, Decision, Story, Topic, Visibility
 from community.service_layer import stories
+from shared.icd10 import ICD10, checked_codes
 from shared.web.app import BEARER
 from shared.web.auth import Principal
 from shared.web.dependencies import Caller, Pool, provide_caller
-
-ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 
 
 async def provide_reader(request: Request[Any, Any, Any]) -> Principal | None:
@@ -47,10 +45,7 @@ class Writing(BaseModel):
     @field_validator("conditions")
     @classmethod
     def _conditions(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if not ICD10.fullmatch(code):
-                raise ValueError(f"{code!r} is not an ICD-10 code such as 'G43' or 'C50.9'")
-        return sorted(set(value))
+        return checked_codes(value)
 
     def to_domain(self) -> Story:
         now = datetime.now(UTC)  # replaced by the use case's clock

@@ -28,10 +28,10 @@ from events.service_layer.conferences import Figures
 from events.service_layer.questions import one_paragraph
 from shared.contracts.events import Audience, Kind
 from shared.dependencies import utc_now
+from shared.icd10 import checked_codes
 from shared.web.app import BEARER
 from shared.web.dependencies import Caller, Pool
 
-ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
@@ -82,10 +82,7 @@ class NewConference(BaseModel):
     @field_validator("conditions")
     @classmethod
     def _conditions(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if not ICD10.fullmatch(code):
-                raise ValueError(f"{code!r} is not an ICD-10 code such as 'G43' or 'C50.9'")
-        return sorted(set(value))
+        return checked_codes(value)
 
     @field_validator("time_zone")
     @classmethod

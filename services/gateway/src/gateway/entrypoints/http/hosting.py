@@ -31,8 +31,8 @@ from gateway.entrypoints.http.pages import (
     render,
 )
 from gateway.i18n import N_
+from shared.icd10 import ICD10
 
-ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?")
 DURATIONS = (30, 45, 60, 90, 120, 180)  # minutes
 KINDS = {"conference": N_("A conference (a talk by a professional, with questions)"), "circle": N_("A support circle")}
 LANGUAGES = {"en": "English", "fr": "Français"}

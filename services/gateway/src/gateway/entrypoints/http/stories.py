@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from gateway import i18n
+from gateway.entrypoints.http.events import words
 from gateway.entrypoints.http.pages import (
     AnyRequest,
     call,
@@ -52,10 +53,6 @@ DECISIONS = {
     "ask_changes": N_("Ask the author for a change"),
     "decline": N_("Do not publish it"),
 }
-
-
-def words(table: dict[str, str], keys: list[str]) -> list[str]:
-    return [i18n.gettext(table[key]) for key in keys if key in table]
 
 
 def marked(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, bool]]:
